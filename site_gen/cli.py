@@ -1,0 +1,64 @@
+"""Command line: site-gen build | serve | new | publish | import.
+
+Exit codes: 0 success, 1 content problems (all of them printed as file:line: field: message),
+2 usage errors (bad options, an unsafe output folder).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import Project, build
+from .problems import BuildError, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def report_problems(error: BuildError, output: Path | None = None) -> None:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    files = len({p.file for p in error.problems})
+    kept = f"; {output} was left as it was" if output is not None else ""
+    print(f"Build failed: {len(error.problems)} problem(s) in {files} file(s){kept}.", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    project = Project(Path(args.project).resolve())
+    output = Path(args.output) if args.output else project.root / "output"
+    result = build(project, output, base_url=args.base_url, drafts=args.drafts)
+    print(f"Built {result.events} events, {result.pages} pages in {result.seconds:.2f} s "
+          f"→ {output} (open {output / 'index.html'})")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="site-gen", description="Static timeline site generator.")
+    top.add_argument("--project", default=".", metavar="DIR",
+                     help="folder holding site.yaml, content/ and templates/ (default: current folder)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("build", help="build the site into output/")
+    p.add_argument("--output", metavar="DIR", help="output folder (default: output/ in the project)")
+    p.add_argument("--base-url", metavar="URL", help="the address the site is published at; overrides site.yaml")
+    p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    p.set_defaults(run=cmd_build)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildError as error:
+        report_problems(error, getattr(args, "output", None) or "output/")
+        return EXIT_CONTENT
+    except UsageError as error:
+        print(f"site-gen: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Load stage: find entry files, split YAML front matter from the Markdown body, keep line numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~6x faster
+
+
+class FrontMatterLoader(_BaseLoader):
+    """Safe YAML loader that leaves dates as text, so the model parses them once, with their precision
+    and UTC offset intact (PyYAML would turn `2026-01-04` into a date but leave `2026-01-04T07:50+09:00`
+    a string, and drop the offset of full timestamps)."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One content file after the load stage: its front matter (not yet validated) and body."""
+
+    file: str  # path shown in messages, relative to the project
+    front: dict[str, Any]
+    front_text: str  # the YAML text, for finding the line of a field when a problem is reported
+    body: str = ""
+    body_line: int = 0  # line number of the first body line
+    front_line: int = 2  # file line of the YAML's first line (after the opening '---')
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, Problem(shown, 1, "", f"cannot read file: {error.strerror}")
+    try:
+        text = data.decode("utf-8-sig")  # a BOM is dropped, not an error
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, Problem(shown, line, "", f"not valid UTF-8 (byte {error.start}); save the file as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def parse_entry(text: str, shown: str) -> tuple[RawEntry | None, Problem | None]:
+    """Split `---` front matter from the body and parse the YAML; report a problem with its line."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        return None, Problem(shown, 1, "", "no front matter: the file must start with a line '---', "
+                             "then YAML fields, then another '---'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "..."))
+    except StopIteration:
+        return None, Problem(shown, 1, "", "front matter is not closed: add a line '---' after the YAML fields")
+    front_text = "\n".join(lines[1:end])
+    try:
+        front = yaml.load(front_text, Loader=FrontMatterLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        return None, yaml_problem(error, shown, first_line=2)
+    except (yaml.YAMLError, RecursionError) as error:
+        return None, Problem(shown, 2, "", f"malformed YAML: {type(error).__name__}")
+    if front is None:
+        front = {}
+    if not isinstance(front, dict):
+        return None, Problem(shown, 2, "", "front matter must be a mapping of fields (name: value)")
+    body = "\n".join(lines[end + 1:])
+    return RawEntry(shown, front, front_text, body, end + 2), None
+
+
+def yaml_problem(error: yaml.MarkedYAMLError, shown: str, first_line: int) -> Problem:
+    """A YAML syntax error at the line where the parser gave up, naming where the open construct began."""
+    mark = error.problem_mark or error.context_mark
+    message = f"malformed YAML: {error.problem or error.context}"
+    if error.context and error.context_mark and mark and error.context_mark.line != mark.line:
+        message += f" ({error.context} that starts on line {first_line + error.context_mark.line})"
+    return Problem(shown, first_line + (mark.line if mark else 0), "", message)
+
+
+def load_folder(folder: Path, project: Path) -> tuple[list[RawEntry], list[Problem]]:
+    """Every `*.md` under `folder` (sorted, so builds are deterministic), parsed."""
+    entries: list[RawEntry] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return entries, problems
+    for path in sorted(folder.rglob("*.md")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue  # editor swap files, .git and the like
+        shown = display_path(path, project)
+        text, problem = read_text(path, shown)
+        if problem is None:
+            entry, problem = parse_entry(text, shown)
+            if entry is not None:
+                entries.append(entry)
+        if problem is not None:
+            problems.append(problem)
+    return entries, problems
+
+
+def display_path(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def line_of(raw: RawEntry, loc: tuple[str | int, ...]) -> int:
+    """The file line of the field at `loc` in the front matter.
+
+    Only called when a problem is reported, so a valid build never composes the YAML twice.
+    A missing field is reported at the line of the mapping that should hold it.
+    """
+    try:
+        node = yaml.compose(raw.front_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return raw.front_line
+    line = 0 if node is None else node.start_mark.line
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == key), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line
+        else:
+            break
+    return raw.front_line + line
+
+
+def load_yaml_file(path: Path, project: Path) -> tuple[RawEntry | None, Problem | None]:
+    """A plain YAML file (the site config) as a RawEntry, so its problems get lines the same way."""
+    shown = display_path(path, project)
+    if not path.is_file():
+        return None, Problem(shown, 1, "", "site config not found (run site-gen in the folder that holds it)")
+    text, problem = read_text(path, shown)
+    if problem:
+        return None, problem
+    try:
+        data = yaml.load(text, Loader=FrontMatterLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        return None, yaml_problem(error, shown, first_line=1)
+    if not isinstance(data, dict):
+        return None, Problem(shown, 1, "", "the site config must be a mapping of settings")
+    return RawEntry(shown, data, text, front_line=1), None

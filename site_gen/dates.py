@@ -1,0 +1,125 @@
+"""Event dates: a year, a month, a day, or a local time with its UTC offset, kept as precise as written."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+_DATE = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?P<offset>Z|[+-]\d{2}:\d{2})?)?)?)?"
+)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+# Real UTC offsets run from -12:00 (Baker Island) to +14:00 (Line Islands).
+_MIN_OFFSET, _MAX_OFFSET = -12 * 60, 14 * 60
+
+
+@dataclass(frozen=True)
+class EventDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    second: int | None = None
+    offset_minutes: int | None = None  # set exactly when a time is
+
+    @property
+    def precision(self) -> str:
+        if self.hour is not None:
+            return "time"
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def instant(self) -> datetime | None:
+        """The moment in UTC, for date-times; None for dates."""
+        if self.hour is None:
+            return None
+        local = datetime(self.year, self.month, self.day, self.hour, self.minute, self.second or 0,
+                         tzinfo=timezone(timedelta(minutes=self.offset_minutes)))
+        return local.astimezone(timezone.utc)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def sort_key(self) -> tuple:
+        # Within a day, events with a known time come first, by their instant; a bare date sorts after
+        # them (its time is unknown), so a same-day response follows the launch it answers.
+        instant = self.instant
+        return (self.year, self.month or 0, self.day or 0, instant.timestamp() if instant else float("inf"))
+
+    def offset_text(self) -> str:
+        if self.offset_minutes is None:
+            return ""
+        if self.offset_minutes == 0:
+            return "Z"
+        sign = "+" if self.offset_minutes > 0 else "-"
+        hours, minutes = divmod(abs(self.offset_minutes), 60)
+        return f"{sign}{hours:02d}:{minutes:02d}"
+
+    def iso(self) -> str:
+        """Machine-readable form, as valid in HTML `<time datetime>`: 2026, 2026-01, 2026-01-04T07:50+09:00."""
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        if self.hour is not None:
+            text += f"T{self.hour:02d}:{self.minute:02d}"
+            if self.second is not None:
+                text += f":{self.second:02d}"
+            text += self.offset_text()
+        return text
+
+    def display(self) -> str:
+        """Human form, in the local time as written: 4 January 2026, 07:50 (UTC+09:00)."""
+        if not self.month:
+            return str(self.year)
+        if not self.day:
+            return f"{MONTHS[self.month - 1]} {self.year}"
+        text = f"{self.day} {MONTHS[self.month - 1]} {self.year}"
+        if self.hour is not None:
+            offset = "UTC" if self.offset_minutes == 0 else f"UTC{self.offset_text()}"
+            text += f", {self.hour:02d}:{self.minute:02d} ({offset})"
+        return text
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def parse_event_date(value: object) -> EventDate:
+    """Parse what an editor wrote; raise ValueError with a message that says how to fix it."""
+    if isinstance(value, EventDate):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError("must be a date such as 2026-01-04, 2026-01 or 2026-01-04T07:50+09:00")
+    text = str(value).strip()
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise ValueError(f"invalid date {text!r}: use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM+HH:MM")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v is not None and k != "offset"}
+    offset = match["offset"]
+    if "hour" in parts and offset is None:
+        raise ValueError(f"invalid date {text!r}: a time needs its UTC offset, e.g. {text}+09:00 for Korea")
+    try:
+        # datetime checks month and day ranges (2026-02-30 fails here) and the time of day.
+        datetime(parts["year"], parts.get("month", 1), parts.get("day", 1), parts.get("hour", 0),
+                 parts.get("minute", 0), parts.get("second", 0))
+    except ValueError as error:
+        raise ValueError(f"invalid date {text!r}: {error}") from None
+    offset_minutes = None
+    if offset == "Z":
+        offset_minutes = 0
+    elif offset is not None:
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        offset_minutes = (hours * 60 + minutes) * (1 if offset[0] == "+" else -1)
+        if minutes >= 60 or not _MIN_OFFSET <= offset_minutes <= _MAX_OFFSET:
+            raise ValueError(f"invalid date {text!r}: UTC offset {offset} is outside -12:00..+14:00")
+    return EventDate(offset_minutes=offset_minutes, **parts)
+
+
+def display_range(start: EventDate, end: EventDate | None) -> str:
+    return start.display() if end is None else f"{start.display()} – {end.display()}"

@@ -1,0 +1,174 @@
+"""The content model: what an entry's front matter and the site config may hold.
+
+Pydantic checks every field in one pass and reports all errors at once; the same models give the
+JSON Schema that editors and data users get (`/schema/event.json`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
+                      WithJsonSchema, model_validator)
+
+from .dates import EventDate, parse_event_date
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Ids become URL paths: Unicode letters and digits are fine (Hangul ids work), separators are hyphens.
+ID = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"url {value!r} must be an absolute http:// or https:// address")
+    return value
+
+
+def _media_path(value: str) -> str:
+    # Pictures are served from the site itself: a page never makes a request to another host.
+    if not value.startswith("media/") or ".." in value.split("/") or "\\" in value or urlsplit(value).scheme:
+        raise ValueError(f"{value!r} must name a file under content/media/, written as media/<name> "
+                         "(pictures are copied into the site, never loaded from another host)")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG.fullmatch(value):
+        raise ValueError(f"{value!r} is not a slug: use lowercase letters, digits and single hyphens")
+    return value
+
+
+def _id(value: str) -> str:
+    if not ID.fullmatch(value) or value != value.lower():
+        raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and hyphens")
+    return value
+
+
+DateField = Annotated[
+    EventDate,
+    BeforeValidator(parse_event_date),
+    PlainSerializer(EventDate.iso, return_type=str),
+    WithJsonSchema({
+        "anyOf": [{"type": "integer", "minimum": 1, "maximum": 9999},
+                  {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2}))?)?)?$"}],
+        "description": "YYYY, YYYY-MM, YYYY-MM-DD, or a local date-time with its UTC offset: 2026-01-04T07:50+09:00",
+    }),
+]
+Text = Annotated[str, Field(min_length=1)]
+HttpUrl = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})]
+Slug = Annotated[str, AfterValidator(_slug)]
+Id = Annotated[str, AfterValidator(_id)]
+
+
+class Strict(BaseModel):
+    # Unknown fields are errors: they are usually typos, and the message suggests the nearest name.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              arbitrary_types_allowed=True)
+
+
+class Location(Strict):
+    name: Text
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+
+class Figure(Strict):
+    """A number a source reported. Conflicting figures for the same `what` are shown side by side."""
+
+    what: Text
+    value: float | int
+    unit: str = ""
+    by: Text
+    approximate: bool = False
+    note: str = ""
+
+
+class Claim(Strict):
+    """An assertion, attributed; its status says how far it is established."""
+
+    text: Text
+    by: Text
+    status: Literal["confirmed", "disputed", "unverified", "refuted"]
+    disputed_by: list[Text] = []
+    note: str = ""
+
+
+class Source(Strict):
+    publisher: Text
+    title: Text
+    url: HttpUrl
+    date: DateField | None = None
+    note: str = ""
+
+
+class Image(Strict):
+    src: Annotated[str, AfterValidator(_media_path)]
+    alt: Text
+    credit: str = ""
+    ai_generated: bool = False
+
+
+class EventEntry(Strict):
+    """The front matter of one event file."""
+
+    title: Text
+    date: DateField
+    end_date: DateField | None = None
+    category: Slug
+    actors: list[Slug] = []
+    location: Location | None = None
+    summary: Text
+    tags: list[Slug] = []
+    figures: list[Figure] = []
+    claims: list[Claim] = []
+    responds_to: list[Id] = []
+    sources: list[Source] = Field(min_length=1)
+    image: Image | None = None
+    draft: bool = False
+    id: Id | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> EventEntry:
+        if self.end_date is not None and self.end_date.sort_key() < self.date.sort_key():
+            raise ValueError(f"end_date {self.end_date} is before date {self.date}")
+        return self
+
+
+class PageEntry(Strict):
+    """The front matter of a free page (about, methodology)."""
+
+    title: Text
+    summary: str = ""
+    draft: bool = False
+
+
+class Category(Strict):
+    name: Text
+    colour: Text
+    symbol: str = "●"
+    description: str = ""
+
+
+class Actor(Strict):
+    name: Text
+    colour: str = "#555555"
+    description: str = ""
+
+
+class SiteConfig(Strict):
+    title: Text
+    description: str = ""
+    base_url: HttpUrl = "http://localhost:8000/"
+    language: str = "en"
+    trusted_html: bool = False  # true keeps raw HTML in Markdown as written (only for trusted editors)
+    categories: dict[Slug, Category] = Field(min_length=1)
+    actors: dict[Slug, Actor] = {}
+    cname: str = ""  # custom domain for GitHub Pages, written to CNAME when publishing

@@ -1,0 +1,132 @@
+"""Render stage: which pages exist, their URLs and inputs, and the Jinja environment that draws them."""
+from __future__ import annotations
+
+import posixpath
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import jinja2
+
+from .problems import BuildError, Problem
+from .timeline import Timeline, group_by_month
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output file drawn by a template: where it goes, which template, with what."""
+
+    path: str  # in the output folder, e.g. "events/<id>/index.html"
+    template: str
+    context: dict = field(default_factory=dict, hash=False)
+    absolute_links: bool = False  # the 404 page is served at any depth, so its links start at the site root
+
+
+def page_specs(timeline: Timeline) -> list[PageSpec]:
+    specs = [PageSpec("index.html", "index.html", {"groups": group_by_month(timeline.events)})]
+    for event in timeline.events:
+        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}))
+    for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
+                        ("actors", timeline.actors), ("tags", timeline.tags)):
+        specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms}))
+        for term in terms:
+            specs.append(PageSpec(f"{kind}/{term.slug}/index.html", "term.html",
+                                  {"term": term, "groups": group_by_month(term.events)}))
+    for page in timeline.pages:
+        specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
+    specs.append(PageSpec("404.html", "404.html", absolute_links=True))
+    specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}))
+    specs.append(PageSpec("robots.txt", "robots.txt"))
+    return specs
+
+
+def sitemap_urls(timeline: Timeline) -> list[str]:
+    urls = ["/"] + [e.url for e in timeline.events] + [p.url for p in timeline.pages]
+    for terms in (timeline.years, timeline.categories, timeline.actors, timeline.tags):
+        urls += [t.url for t in terms if t.events]
+    return urls
+
+
+def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str], str]:
+    """`url('/events/x/')` as seen from `page_path`.
+
+    Links are relative, so the site works at a domain root, under a sub-path (GitHub project pages)
+    and opened from disk; folder links name their index.html, which file:// needs.
+    """
+    base_path = urlsplit(base_url).path or "/"
+    here = posixpath.dirname(page_path)
+
+    def url(target: str) -> str:
+        target, _, fragment = target.partition("#")
+        if absolute:
+            link = posixpath.join(base_path, target.lstrip("/"))
+        else:
+            file = target.lstrip("/") + ("index.html" if target.endswith("/") else "")
+            link = posixpath.relpath(file, here or ".")
+        return link + (f"#{fragment}" if fragment else "")
+
+    return url
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def _template_problem(error: Exception, templates: Path) -> Problem:
+    """Point at the template line that failed (Jinja puts template frames in the traceback)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name = error.filename or error.name or "?"
+        return Problem(_shown(name, templates), error.lineno or 1, "template", error.message or str(error))
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(str(templates)):
+            return Problem(_shown(frame.filename, templates), frame.lineno or 1, "template",
+                           f"{type(error).__name__}: {error}")
+    return Problem(str(templates), 1, "template", f"{type(error).__name__}: {error}")
+
+
+def _shown(filename: str, templates: Path) -> str:
+    path = Path(filename)
+    try:
+        return (templates.name / path.relative_to(templates)).as_posix()
+    except ValueError:
+        return filename
+
+
+def render_pages(timeline: Timeline, templates: Path, extra_head: str = "") -> dict[str, bytes]:
+    """Every page's bytes by output path. Template errors become Problems with the template's line."""
+    env = make_environment(templates)
+    config = timeline.config
+    base_url = config.base_url
+    shared = {"site": config, "timeline": timeline, "extra_head": extra_head}
+    rendered: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for spec in page_specs(timeline):
+        url = link_maker(spec.path, base_url, spec.absolute_links)
+        canonical = base_url + spec.path.removesuffix("index.html")
+        try:
+            html = env.get_template(spec.template).render(
+                **shared, **spec.context, url=url, canonical=canonical, page_path=spec.path,
+                absolute=lambda target: base_url + target.lstrip("/"))
+        except jinja2.TemplateNotFound as error:
+            problems.append(Problem(str(templates.name), 1, "template", f"template not found: {error.name}"))
+            break
+        except Exception as error:  # noqa: BLE001 - any template failure is the user's to fix, with its line
+            problems.append(_template_problem(error, templates))
+            if isinstance(error, jinja2.TemplateSyntaxError):
+                break
+            continue
+        rendered[spec.path] = html.encode("utf-8")
+    if problems:
+        raise BuildError(problems)
+    return rendered
+

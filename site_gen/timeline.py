@@ -1,0 +1,144 @@
+"""Model stage: validated entries → a Timeline (sorted events, threads, years and taxonomies)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from .dates import MONTHS, display_range
+from .model import EventEntry, PageEntry, SiteConfig
+
+
+@dataclass(eq=False)
+class Event:
+    id: str
+    file: str
+    entry: EventEntry
+    body_html: str
+    responds_to: list[Event] = field(default_factory=list)
+    responses: list[Event] = field(default_factory=list)  # derived from the other entries' responds_to
+    previous: Event | None = None
+    next: Event | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/events/{self.id}/"
+
+    @property
+    def year(self) -> int:
+        return self.entry.date.year
+
+    @property
+    def date_display(self) -> str:
+        return display_range(self.entry.date, self.entry.end_date)
+
+    def sort_key(self) -> tuple:
+        return (*self.entry.date.sort_key(), self.id)
+
+    def figure_groups(self) -> list[tuple[str, list]]:
+        """Figures grouped by what they measure, in the order written, so conflicting values sit together."""
+        groups: dict[str, list] = {}
+        for figure in self.entry.figures:
+            groups.setdefault(figure.what, []).append(figure)
+        return list(groups.items())
+
+    def thread(self) -> list[Event]:
+        """Every event connected to this one through responds_to, either way, in date order."""
+        seen = {self}
+        stack = [self]
+        while stack:
+            current = stack.pop()
+            for other in (*current.responds_to, *current.responses):
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        return sorted(seen, key=Event.sort_key)
+
+
+@dataclass(eq=False)
+class Page:
+    slug: str
+    file: str
+    entry: PageEntry
+    body_html: str
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
+
+
+@dataclass
+class Term:
+    """A category, actor, tag or year, with the events filed under it."""
+
+    kind: str  # "categories", "actors", "tags", "years"
+    slug: str
+    name: str
+    description: str = ""
+    colour: str = ""
+    symbol: str = ""
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}/{self.slug}/"
+
+
+@dataclass
+class Timeline:
+    config: SiteConfig
+    events: list[Event]
+    pages: list[Page]
+    years: list[Term]
+    categories: list[Term]
+    actors: list[Term]
+    tags: list[Term]
+
+    @property
+    def by_id(self) -> dict[str, Event]:
+        return {event.id: event for event in self.events}
+
+
+def group_by_month(events: list[Event]) -> list[tuple[int, list[tuple[str, list[Event]]]]]:
+    """[(year, [(month name, events)])], for the grouped lists on the index and term pages."""
+    result = []
+    for year, in_year in groupby(events, key=lambda e: e.entry.date.year):
+        months = []
+        for month, in_month in groupby(in_year, key=lambda e: e.entry.date.month or 0):
+            months.append((MONTHS[month - 1] if month else "Date within the year unknown", list(in_month)))
+        result.append((year, months))
+    return result
+
+
+def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) -> Timeline:
+    events = sorted(events, key=Event.sort_key)
+    by_id = {event.id: event for event in events}
+    for event in events:
+        event.responds_to = [by_id[target] for target in event.entry.responds_to if target in by_id]
+        for target in event.responds_to:
+            target.responses.append(event)  # events are in date order, so responses are too
+    for before, after in zip(events, events[1:]):
+        before.next, after.previous = after, before
+
+    categories = {slug: Term("categories", slug, c.name, c.description, c.colour, c.symbol)
+                  for slug, c in config.categories.items()}
+    actors = {slug: Term("actors", slug, a.name, a.description, a.colour) for slug, a in config.actors.items()}
+    tags: dict[str, Term] = {}
+    years: dict[int, Term] = {}
+    for event in events:
+        entry = event.entry
+        categories[entry.category].events.append(event)
+        for actor in entry.actors:
+            actors[actor].events.append(event)
+        for tag in entry.tags:
+            tags.setdefault(tag, Term("tags", tag, tag)).events.append(event)
+        year = str(entry.date.year)
+        years.setdefault(entry.date.year, Term("years", year, year)).events.append(event)
+    return Timeline(
+        config=config,
+        events=events,
+        pages=sorted(pages, key=lambda p: p.slug),
+        years=[years[y] for y in sorted(years)],
+        categories=list(categories.values()),  # the config's order: editors choose it
+        actors=list(actors.values()),
+        tags=[tags[t] for t in sorted(tags)],
+    )

@@ -1,0 +1,178 @@
+"""Validate stage: raw front matter → typed entries, and every problem with its file, line and field."""
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, ValidationError
+
+from .content import RawEntry, line_of
+from .model import ID, EventEntry, PageEntry, SiteConfig
+from .problems import Problem
+
+# Top-level URL folders the generator writes itself; a free page may not take one.
+RESERVED_PATHS = {"events", "years", "categories", "actors", "tags", "static", "schema", "embed",
+                  "feeds", "data", "search", "404", "index"}
+
+
+@dataclass(frozen=True)
+class ValidEntry:
+    id: str
+    raw: RawEntry
+    entry: EventEntry | PageEntry
+
+
+def field_path(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _nested_model(annotation) -> type[BaseModel] | None:
+    """The model inside `Model`, `Model | None`, `list[Model]` or `dict[str, Model]`, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _names_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names allowed at `loc` (the path of an unknown field, without its own name)."""
+    for part in loc:
+        if isinstance(part, int) or part not in model.model_fields:
+            continue  # list indexes and dict keys (a category's slug) do not change the model
+        nested = _nested_model(model.model_fields[part].annotation)
+        if nested is None:
+            return []
+        model = nested
+    return list(model.model_fields)
+
+
+def _message(error: dict, model: type[BaseModel]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        name = str(error["loc"][-1])
+        close = difflib.get_close_matches(name, _names_at(model, error["loc"][:-1]), n=1, cutoff=0.6)
+        return f"unknown field {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    if kind == "too_short" and error["loc"][-1:] == ("sources",):
+        return "at least one source is required"
+    message = error["msg"]
+    message = message.removeprefix("Value error, ")
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "float_type", "int_type", "bool_type",
+                "float_parsing", "literal_error", "bool_parsing"):
+        message += f" (got {error['input']!r})" if len(repr(error["input"])) < 80 else ""
+    return message
+
+
+def check_model(raw: RawEntry, model: type[BaseModel], data: dict | None = None):
+    """Validate front matter against `model`; return (instance or None, problems)."""
+    try:
+        return model.model_validate(raw.front if data is None else data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(Problem(raw.file, line_of(raw, loc), field_path(loc) or "(entry)",
+                                    _message(error, model)))
+        return None, problems
+
+
+def _suggest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def validate_events(raws: list[RawEntry], config: SiteConfig,
+                    content_dir: Path | None = None) -> tuple[list[ValidEntry], list[Problem]]:
+    """Field checks for each entry, then the checks across entries (ids, categories, actors, threads).
+
+    The checks across entries read the raw front matter, so an entry with a bad date still has its
+    unknown category reported in the same run: every problem at once.
+    """
+    problems: list[Problem] = []
+    valid: list[ValidEntry] = []
+    ids: dict[str, RawEntry] = {}  # every entry's id, valid or not, so responds_to can name a broken one
+    for raw in raws:
+        entry, found = check_model(raw, EventEntry)
+        problems += found
+        given = raw.front.get("id")
+        event_id = given if isinstance(given, str) and given else PurePosixPath(raw.file).stem
+        if not ID.fullmatch(event_id) or event_id != event_id.lower():
+            if not isinstance(given, str):
+                problems.append(Problem(raw.file, 1, "id", f"the file name gives the id {event_id!r}, which "
+                                        "cannot be a URL path: rename the file (lowercase letters, digits, "
+                                        "hyphens) or set id"))
+            continue
+        if event_id in ids:
+            problems.append(Problem(raw.file, line_of(raw, ("id",)), "id",
+                                    f"duplicate id {event_id!r}: {ids[event_id].file} has the same id"))
+            continue
+        ids[event_id] = raw
+        if entry is not None:
+            valid.append(ValidEntry(event_id, raw, entry))
+
+    dates = {item.id: item.entry.date for item in valid}
+    for event_id, raw in ids.items():
+        front = raw.front
+        category = front.get("category")
+        if isinstance(category, str) and category not in config.categories:
+            problems.append(Problem(raw.file, line_of(raw, ("category",)), "category",
+                                    f"unknown category {category!r}{_suggest(category, config.categories)}"
+                                    f" (defined in site.yaml: {', '.join(config.categories)})"))
+        for index, actor in _strings(front.get("actors")):
+            if actor not in config.actors:
+                problems.append(Problem(raw.file, line_of(raw, ("actors", index)), f"actors[{index}]",
+                                        f"unknown actor {actor!r}{_suggest(actor, config.actors)}"
+                                        " (define it under actors: in site.yaml)"))
+        for index, target in _strings(front.get("responds_to")):
+            line, field = line_of(raw, ("responds_to", index)), f"responds_to[{index}]"
+            if target == event_id:
+                problems.append(Problem(raw.file, line, field, "an event cannot respond to itself"))
+            elif target not in ids:
+                problems.append(Problem(raw.file, line, field, f"no event has the id {target!r}"
+                                        f"{_suggest(target, ids)}"))
+            elif event_id in dates and target in dates and dates[target].first_day > dates[event_id].first_day:
+                problems.append(Problem(raw.file, line, field, f"{target!r} is dated {dates[target]}, after "
+                                        f"this event ({dates[event_id]}): a response cannot come first"))
+        image = front.get("image")
+        src = image.get("src") if isinstance(image, dict) else None
+        if isinstance(src, str) and src.startswith("media/") and content_dir and not (content_dir / src).is_file():
+            problems.append(Problem(raw.file, line_of(raw, ("image", "src")), "image.src",
+                                    f"no file content/{src}"))
+    return valid, problems
+
+
+def _strings(value) -> list[tuple[int, str]]:
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def validate_pages(raws: list[RawEntry]) -> tuple[list[ValidEntry], list[Problem]]:
+    problems: list[Problem] = []
+    valid = []
+    for raw in raws:
+        entry, found = check_model(raw, PageEntry)
+        problems += found
+        slug = PurePosixPath(raw.file).stem
+        if entry is not None:
+            if not ID.fullmatch(slug) or slug != slug.lower():
+                problems.append(Problem(raw.file, 1, "", f"page file name {slug!r} must be lowercase letters, "
+                                        "digits and hyphens (it becomes the URL)"))
+            elif slug in RESERVED_PATHS:
+                problems.append(Problem(raw.file, 1, "", f"page name {slug!r} is taken by the site's own "
+                                        f"/{slug}/ pages: rename the file"))
+            else:
+                valid.append(ValidEntry(slug, raw, entry))
+    return valid, problems
+
+
+def validate_config(raw: RawEntry) -> tuple[SiteConfig | None, list[Problem]]:
+    return check_model(raw, SiteConfig)
+
