@@ -47,7 +47,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
         text = data.decode("utf-8-sig")  # a BOM is dropped, not an error
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, Problem(shown, line, "", f"not valid UTF-8 (byte {error.start}); save the file as UTF-8")
+        return None, Problem(shown, line, "", f"not valid UTF-8 (at byte offset {error.start}); save the file as UTF-8")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 

@@ -112,7 +112,8 @@ def validate_events(raws: list[RawEntry], config: SiteConfig,
                                         "hyphens) or set id"))
             continue
         if event_id in ids:
-            problems.append(Problem(raw.file, line_of(raw, ("id",)), "id",
+            line = line_of(raw, ("id",)) if "id" in raw.front else 1  # else the id is the file's name
+            problems.append(Problem(raw.file, line, "id",
                                     f"duplicate id {event_id!r}: {ids[event_id].file} has the same id"))
             continue
         ids[event_id] = raw

@@ -1,0 +1,36 @@
+# Quick start (see README): `make preview` builds the bundled timeline and serves it;
+# `make test` installs everything the tests need (venv, test tools, Debian's chromium) and runs them all.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: build preview serve test browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+build: $(VENV)/.installed
+	$(BIN)/site-gen build
+
+preview: build
+	$(BIN)/site-gen serve
+
+# Browser tests drive Debian's chromium (Playwright's own browser download does not work offline).
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output .pytest_cache test-artifacts
