@@ -1,6 +1,7 @@
 """The build, stage by stage: load → validate → model → render → write."""
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from . import content, validate
 from .markup import MarkdownRenderer
 from .model import SiteConfig
 from .problems import BuildError
-from .render import render_pages
+from .render import Renderer
 from .timeline import Event, Page, Timeline, make_timeline
 from .write import write_site
 
@@ -69,22 +70,68 @@ def load_config(project: Project, base_url: str | None = None) -> SiteConfig:
     return config
 
 
-def load_timeline(project: Project, config: SiteConfig, drafts: bool = False) -> Timeline:
-    """Every content file, validated and modelled; raises BuildError with all problems found."""
-    raw_events, problems = content.load_folder(project.events_dir, project.root)
-    raw_pages, page_problems = content.load_folder(project.pages_dir, project.root)
-    valid_events, found = validate.validate_events(raw_events, config, project.root / "content")
-    valid_pages, found_in_pages = validate.validate_pages(raw_pages)
-    problems += page_problems + found + found_in_pages
-    if problems:
-        raise BuildError(problems)
-    to_html = MarkdownRenderer(trusted_html=config.trusted_html)
-    # Drafts drop out before threads are made; a published entry answering a draft loses that link.
-    events = [Event(v.id, v.raw.file, v.entry, to_html(v.raw.body))
-              for v in valid_events if drafts or not v.entry.draft]
-    pages = [Page(v.id, v.raw.file, v.entry, to_html(v.raw.body))
-             for v in valid_pages if drafts or not v.entry.draft]
-    return make_timeline(config, events, pages)
+class Builder:
+    """Runs the stages. Kept alive by the preview server, it remembers Markdown it has converted and
+    pages it has drawn, so a rebuild after an edit redoes only what the edit affects."""
+
+    def __init__(self, project: Project, base_url: str | None = None, drafts: bool = False,
+                 extra_head: str = ""):
+        self.project = project
+        self.base_url = base_url
+        self.drafts = drafts
+        self.extra_head = extra_head
+        self.renderer = Renderer(project.templates_dir)
+        self._html: dict[tuple[bool, str], str] = {}  # (trusted, Markdown text) -> HTML
+
+    def to_html(self, text: str, trusted: bool) -> str:
+        key = (trusted, text)
+        if key not in self._html:
+            self._html[key] = MarkdownRenderer(trusted_html=trusted)(text)
+        return self._html[key]
+
+    def load(self) -> tuple[Timeline, str, dict[str, tuple[str, str]]]:
+        """Load, validate and model everything; raise BuildError with every problem found.
+
+        Returns the timeline, a fingerprint of the site-wide inputs, and for each event one of its
+        front matter and one of its body.
+        """
+        project = self.project
+        config = load_config(project, self.base_url)
+        raw_events, problems = content.load_folder(project.events_dir, project.root)
+        raw_pages, page_problems = content.load_folder(project.pages_dir, project.root)
+        valid_events, found = validate.validate_events(raw_events, config, project.root / "content")
+        valid_pages, found_in_pages = validate.validate_pages(raw_pages)
+        problems += page_problems + found + found_in_pages
+        if problems:
+            raise BuildError(problems)
+        trusted = config.trusted_html
+        # Drafts drop out before threads are made; a published entry answering a draft loses that link.
+        events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
+                  for v in valid_events if self.drafts or not v.entry.draft]
+        pages = [Page(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
+                 for v in valid_pages if self.drafts or not v.entry.draft]
+        event_keys = {v.id: (_digest(v.raw.file, v.raw.front_text), _digest(v.raw.body)) for v in valid_events}
+        site_key = _digest(config.model_dump_json(), str(self.drafts), self.extra_head,
+                           *(part for v in valid_pages for part in (v.raw.file, v.raw.front_text, v.raw.body)),
+                           *_folder_digest(project.templates_dir))
+        return make_timeline(config, events, pages), site_key, event_keys
+
+    def render(self) -> tuple[Timeline, dict[str, bytes]]:
+        """The whole site in memory: output path -> bytes."""
+        timeline, site_key, event_keys = self.load()
+        files = self.renderer.render(timeline, site_key, event_keys, extra_head=self.extra_head)
+        files.update(copied_files(self.project.static_dir, "static/"))
+        files.update(copied_files(self.project.media_dir, "media/"))
+        return timeline, files
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _folder_digest(folder: Path) -> list[str]:
+    """Names and contents of every template: a template edit may change any page."""
+    return [f"{p.relative_to(folder)}\0{p.read_bytes().hex()}" for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
 def copied_files(folder: Path, prefix: str) -> dict[str, bytes]:
@@ -97,15 +144,10 @@ def copied_files(folder: Path, prefix: str) -> dict[str, bytes]:
     return files
 
 
-def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
-          extra_head: str = "") -> BuildResult:
+def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False) -> BuildResult:
     """Build the whole site into `output`. On any problem, raise BuildError and leave `output` as it was."""
     started = time.perf_counter()
-    config = load_config(project, base_url)
-    timeline = load_timeline(project, config, drafts)
-    files = render_pages(timeline, project.templates_dir, extra_head=extra_head)
-    files.update(copied_files(project.static_dir, "static/"))
-    files.update(copied_files(project.media_dir, "media/"))
+    timeline, files = Builder(project, base_url, drafts).render()
     write_site(files, output, project.root)
     return BuildResult(len(timeline.events), sum(p.endswith(".html") for p in files),
                        time.perf_counter() - started, output)

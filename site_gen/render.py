@@ -1,6 +1,7 @@
 """Render stage: which pages exist, their URLs and inputs, and the Jinja environment that draws them."""
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import traceback
 from dataclasses import dataclass, field
@@ -11,33 +12,52 @@ from urllib.parse import urlsplit
 import jinja2
 
 from .problems import BuildError, Problem
-from .timeline import Timeline, group_by_month
+from .timeline import Event, Timeline, group_by_month
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One output file drawn by a template: where it goes, which template, with what."""
+    """One output file drawn by a template: where it goes, which template, with what.
+
+    `deps` names every event whose entry the page shows (itself, its neighbours, its thread); with the
+    site-wide inputs (config, templates, free pages) they decide whether a cached page is still exact.
+    A context holds only what the page may show, so a template cannot reach beyond its deps by accident.
+    """
 
     path: str  # in the output folder, e.g. "events/<id>/index.html"
     template: str
     context: dict = field(default_factory=dict, hash=False)
+    deps: tuple[Event, ...] = ()  # events whose front matter the page shows
+    body_of: Event | None = None  # the event whose body it shows too
     absolute_links: bool = False  # the 404 page is served at any depth, so its links start at the site root
 
 
+def listed(events: list[Event]) -> tuple[Event, ...]:
+    """A list shows each event's card, which names the events it responds to and its responses."""
+    shown = dict.fromkeys(events)
+    for event in events:
+        shown.update(dict.fromkeys((*event.responds_to, *event.responses)))
+    return tuple(shown)
+
+
 def page_specs(timeline: Timeline) -> list[PageSpec]:
-    specs = [PageSpec("index.html", "index.html", {"groups": group_by_month(timeline.events)})]
+    everything = tuple(timeline.events)
+    specs = [PageSpec("index.html", "index.html", {"groups": group_by_month(timeline.events),
+                                                   "timeline": timeline}, everything)]
     for event in timeline.events:
-        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}))
+        neighbours = (event.previous, event.next)
+        deps = tuple(dict.fromkeys([*event.thread(), *(n for n in neighbours if n is not None)]))
+        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}, deps, event))
     for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
                         ("actors", timeline.actors), ("tags", timeline.tags)):
-        specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms}))
+        specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms}, everything))
         for term in terms:
             specs.append(PageSpec(f"{kind}/{term.slug}/index.html", "term.html",
-                                  {"term": term, "groups": group_by_month(term.events)}))
+                                  {"term": term, "groups": group_by_month(term.events)}, listed(term.events)))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("404.html", "404.html", absolute_links=True))
-    specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}))
+    specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, everything))
     specs.append(PageSpec("robots.txt", "robots.txt"))
     return specs
 
@@ -102,31 +122,65 @@ def _shown(filename: str, templates: Path) -> str:
         return filename
 
 
-def render_pages(timeline: Timeline, templates: Path, extra_head: str = "") -> dict[str, bytes]:
-    """Every page's bytes by output path. Template errors become Problems with the template's line."""
-    env = make_environment(templates)
-    config = timeline.config
-    base_url = config.base_url
-    shared = {"site": config, "timeline": timeline, "extra_head": extra_head}
-    rendered: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for spec in page_specs(timeline):
-        url = link_maker(spec.path, base_url, spec.absolute_links)
-        canonical = base_url + spec.path.removesuffix("index.html")
-        try:
-            html = env.get_template(spec.template).render(
-                **shared, **spec.context, url=url, canonical=canonical, page_path=spec.path,
-                absolute=lambda target: base_url + target.lstrip("/"))
-        except jinja2.TemplateNotFound as error:
-            problems.append(Problem(str(templates.name), 1, "template", f"template not found: {error.name}"))
-            break
-        except Exception as error:  # noqa: BLE001 - any template failure is the user's to fix, with its line
-            problems.append(_template_problem(error, templates))
-            if isinstance(error, jinja2.TemplateSyntaxError):
-                break
-            continue
-        rendered[spec.path] = html.encode("utf-8")
-    if problems:
-        raise BuildError(problems)
-    return rendered
+class Renderer:
+    """Draws pages with Jinja. Keeps each page's fingerprint and bytes, so a later render redoes only
+    the pages whose inputs changed; the result is the same as drawing everything afresh."""
 
+    def __init__(self, templates: Path):
+        self.templates = templates
+        self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
+        self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
+
+    def render(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[str, str]],
+               extra_head: str = "") -> dict[str, bytes]:
+        """Every page's bytes by output path. Template errors become Problems with the template's line.
+
+        `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
+        `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
+        """
+        env = make_environment(self.templates)
+        config = timeline.config
+        base_url = config.base_url
+        shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head}
+        result: dict[str, bytes] = {}
+        cache: dict[str, tuple[str, bytes]] = {}
+        problems: list[Problem] = []
+        self.rendered_last = 0
+        for spec in page_specs(timeline):
+            fingerprint = _fingerprint(site_key, spec, event_keys)
+            cached = self._cache.get(spec.path)
+            if cached and cached[0] == fingerprint:
+                result[spec.path] = cached[1]
+                cache[spec.path] = cached
+                continue
+            url = link_maker(spec.path, base_url, spec.absolute_links)
+            canonical = base_url + spec.path.removesuffix("index.html")
+            try:
+                html = env.get_template(spec.template).render(
+                    **shared, **spec.context, url=url, canonical=canonical, page_path=spec.path,
+                    absolute=lambda target: base_url + target.lstrip("/"))
+            except jinja2.TemplateNotFound as error:
+                problems.append(Problem(str(self.templates.name), 1, "template",
+                                        f"template not found: {error.name}"))
+                break
+            except Exception as error:  # noqa: BLE001 - any template failure is the user's to fix, with its line
+                problems.append(_template_problem(error, self.templates))
+                if isinstance(error, jinja2.TemplateSyntaxError):
+                    break
+                continue
+            result[spec.path] = html.encode("utf-8")
+            cache[spec.path] = (fingerprint, result[spec.path])
+            self.rendered_last += 1
+        if problems:
+            raise BuildError(problems)
+        self._cache = cache  # pages that no longer exist drop out
+        return result
+
+
+def _fingerprint(site_key: str, spec: PageSpec, event_keys: dict[str, tuple[str, str]]) -> str:
+    digest = hashlib.sha256(f"{site_key}\0{spec.path}\0{spec.template}".encode())
+    for event in spec.deps:
+        digest.update(f"\0{event.id}\0{event_keys[event.id][0]}".encode())
+    if spec.body_of is not None:
+        digest.update(f"\0body\0{event_keys[spec.body_of.id][1]}".encode())
+    return digest.hexdigest()

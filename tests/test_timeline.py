@@ -1,8 +1,8 @@
-from site_gen.build import Project, load_config, load_timeline
+from site_gen.build import Builder, Project
 
 
 def timeline_of(project, drafts=False):
-    return load_timeline(Project(project.root), load_config(Project(project.root)), drafts)
+    return Builder(Project(project.root), drafts=drafts).load()[0]
 
 
 def test_events_sorted_and_linked_both_ways(project):
