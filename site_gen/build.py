@@ -99,15 +99,14 @@ class Builder:
         config = load_config(project, self.base_url)
         raw_events, problems = content.load_folder(project.events_dir, project.root)
         raw_pages, page_problems = content.load_folder(project.pages_dir, project.root)
-        valid_events, found = validate.validate_events(raw_events, config, project.root / "content")
+        valid_events, found = validate.validate_events(raw_events, config, project.root / "content",
+                                                           self.drafts)
         valid_pages, found_in_pages = validate.validate_pages(raw_pages)
         problems += page_problems + found + found_in_pages
         if problems:
             raise BuildError(problems)
         trusted = config.trusted_html
-        # Drafts drop out before threads are made; a published entry answering a draft loses that link.
-        events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
-                  for v in valid_events if self.drafts or not v.entry.draft]
+        events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted)) for v in valid_events]
         pages = [Page(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
                  for v in valid_pages if self.drafts or not v.entry.draft]
         event_keys = {v.id: (_digest(v.raw.file, v.raw.front_text), _digest(v.raw.body)) for v in valid_events}

@@ -32,6 +32,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # noqa: PLC0415 - the server's imports are only needed here
+
+    serve(Project(Path(args.project).resolve()), args.host, args.port, drafts=not args.no_drafts)
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_entry  # noqa: PLC0415
+
+    project = Project(Path(args.project).resolve())
+    path = new_entry(project, args.title, args.date, args.category)
+    print(f"Created {path.relative_to(project.root)} (a draft: fill in summary and sources, "
+          "then remove draft: true to publish)")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="site-gen", description="Static timeline site generator.")
     top.add_argument("--project", default=".", metavar="DIR",
@@ -43,6 +60,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", metavar="URL", help="the address the site is published at; overrides site.yaml")
     p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
     p.set_defaults(run=cmd_build)
+
+    p = commands.add_parser("serve", help="preview the site with live reload")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--no-drafts", action="store_true", help="leave drafts out, as site-gen build does")
+    p.set_defaults(run=cmd_serve)
+
+    p = commands.add_parser("new", help="start a new event entry (a draft)")
+    p.add_argument("title", help="the event's title")
+    p.add_argument("--date", required=True, help="2026-01-04, 2026-01 or 2026-01-04T07:50+09:00")
+    p.add_argument("--category", required=True, help="a category slug from site.yaml")
+    p.set_defaults(run=cmd_new)
     return top
 
 
@@ -51,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BuildError as error:
-        report_problems(error, getattr(args, "output", None) or "output/")
+        report_problems(error, (getattr(args, "output", None) or "output/") if args.command == "build" else None)
         return EXIT_CONTENT
     except UsageError as error:
         print(f"site-gen: error: {error}", file=sys.stderr)

@@ -62,6 +62,8 @@ def _message(error: dict, model: type[BaseModel]) -> str:
         name = str(error["loc"][-1])
         close = difflib.get_close_matches(name, _names_at(model, error["loc"][:-1]), n=1, cutoff=0.6)
         return f"unknown field {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    if kind == "string_too_short":
+        return "must not be empty"
     if kind == "too_short" and error["loc"][-1:] == ("sources",):
         return "at least one source is required"
     message = error["msg"]
@@ -90,17 +92,22 @@ def _suggest(name: str, known) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def validate_events(raws: list[RawEntry], config: SiteConfig,
-                    content_dir: Path | None = None) -> tuple[list[ValidEntry], list[Problem]]:
+def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path | None = None,
+                    drafts: bool = True) -> tuple[list[ValidEntry], list[Problem]]:
     """Field checks for each entry, then the checks across entries (ids, categories, actors, threads).
 
     The checks across entries read the raw front matter, so an entry with a bad date still has its
-    unknown category reported in the same run: every problem at once.
+    unknown category reported in the same run: every problem at once. Without `drafts`, entries
+    marked `draft: true` are left out unchecked: work in progress never blocks publishing.
     """
     problems: list[Problem] = []
     valid: list[ValidEntry] = []
     ids: dict[str, RawEntry] = {}  # every entry's id, valid or not, so responds_to can name a broken one
+    left_out: set[str] = set()
     for raw in raws:
+        if not drafts and raw.front.get("draft") is True:
+            left_out.add(raw.front.get("id") or PurePosixPath(raw.file).stem)
+            continue
         entry, found = check_model(raw, EventEntry)
         problems += found
         given = raw.front.get("id")
@@ -137,6 +144,9 @@ def validate_events(raws: list[RawEntry], config: SiteConfig,
             line, field = line_of(raw, ("responds_to", index)), f"responds_to[{index}]"
             if target == event_id:
                 problems.append(Problem(raw.file, line, field, "an event cannot respond to itself"))
+            elif target in left_out:
+                problems.append(Problem(raw.file, line, field, f"{target!r} is a draft, left out of this build: "
+                                        "publish it (remove draft: true) or build with --drafts"))
             elif target not in ids:
                 problems.append(Problem(raw.file, line, field, f"no event has the id {target!r}"
                                         f"{_suggest(target, ids)}"))

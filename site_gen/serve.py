@@ -1,0 +1,193 @@
+"""Preview server: build into memory, serve on loopback, rebuild on every save, reload open tabs.
+
+- watchfiles (inotify) notices saves within milliseconds and groups a burst of saves into one
+  rebuild; livereload's own watcher polls every 800 ms and drops reloads within 3 s of the last.
+- livereload supplies the browser side: its livereload.js, the WebSocket it talks to, and the
+  script it injects into each HTML page. We tell it to reload once a rebuild is in place.
+- A rebuild reuses the Builder's caches, so only the pages an edit affects are drawn again.
+- A failed rebuild keeps the server up: every page shows the problems (file:line: field: message)
+  until the files are fixed.
+"""
+from __future__ import annotations
+
+import errno
+import html
+import mimetypes
+import posixpath
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import watchfiles
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from .build import CONFIG_FILE, Builder, Project
+from .problems import BuildError, UsageError
+
+DRAFT_NOTE = "Preview: drafts are shown here and marked; `site-gen build` leaves them out."
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What the server hands out: the last good site, or the problems of the last build."""
+
+    files: dict[str, bytes]
+    problems: tuple[str, ...] = ()
+    version: int = 0
+
+
+def error_page(problems: tuple[str, ...]) -> bytes:
+    items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed · site-gen preview</title>
+<style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
+code{{white-space:pre-wrap}}h1{{color:#b03a2e}}</style>
+</head><body><main>
+<h1>Build failed</h1>
+<p>The preview shows the last problems found. Fix the files below and save: this page reloads by itself.</p>
+<ul class="problems">
+{items}
+</ul>
+</main></body></html>
+""".encode()
+
+
+class SiteHandler(web.RequestHandler):
+    """Serves the in-memory site under the base URL's path, with the error page while a build fails."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+    def head(self, _path: str) -> None:
+        self.get(_path)
+
+    def get(self, _path: str) -> None:
+        base = self.preview.base_path
+        path = unquote(urlsplit(self.request.uri).path)  # decoded once, then checked: an encoded ../ is refused too
+        if base != "/" and path in ("/", base.rstrip("/")):
+            return self.redirect(base)
+        if not path.startswith(base) or ".." in path.split("/") or "\\" in path or "\0" in path:
+            return self.send(404, self.not_found_page(), "text/html; charset=utf-8")
+        rel = path[len(base):]
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        rel = posixpath.normpath(rel)
+        state = self.preview.state
+        if state.problems and rel.endswith(".html"):
+            return self.send(500, error_page(state.problems), "text/html; charset=utf-8")
+        body = state.files.get(rel)
+        if body is None:
+            if f"{rel}/index.html" in state.files:
+                return self.redirect(path + "/")
+            return self.send(404, self.not_found_page(), "text/html; charset=utf-8")
+        kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
+            kind += "; charset=utf-8"
+        self.send(200, body, kind)
+
+    def not_found_page(self) -> bytes:
+        state = self.preview.state
+        if state.problems:
+            return error_page(state.problems)
+        return state.files.get("404.html", b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
+
+    def send(self, status: int, body: bytes, kind: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", kind)
+        self.set_header("X-Content-Type-Options", "nosniff")
+        if self.request.method != "HEAD":
+            self.write(body)
+
+
+class PreviewServer(Server):
+    """livereload's server with our site handler in place of its static-file handler."""
+
+    def __init__(self, preview: Preview):
+        super().__init__()
+        self.preview = preview
+
+    def get_web_handlers(self, script):
+        return [(r"/(.*)", SiteHandler, {"preview": self.preview})]
+
+
+class Preview:
+    def __init__(self, project: Project, host: str, port: int, drafts: bool = True, out=sys.stdout):
+        self.project = project
+        self.host = host
+        self.port = port
+        self.out = out
+        self.builder = Builder(project, drafts=drafts)
+        self.state = SiteState({})
+        self.base_path = "/"
+        self.loop: IOLoop | None = None
+        self._stop = threading.Event()
+
+    def log(self, message: str) -> None:
+        print(message, file=self.out, flush=True)
+
+    def rebuild(self, reason: str = "") -> None:
+        started = time.perf_counter()
+        try:
+            timeline, files = self.builder.render()
+        except BuildError as error:
+            self.state = SiteState(self.state.files, tuple(map(str, error.problems)), self.state.version + 1)
+            self.log(f"Build failed ({len(error.problems)} problem(s)); the browser shows them:")
+            for problem in error.problems:
+                self.log(f"  {problem}")
+            return
+        self.base_path = urlsplit(timeline.config.base_url).path or "/"
+        self.state = SiteState(files, (), self.state.version + 1)
+        took = time.perf_counter() - started
+        self.log(f"{reason}Built {len(timeline.events)} events in {took:.3f} s "
+                 f"({self.builder.renderer.rendered_last} pages drawn, the rest unchanged)")
+
+    def watched(self) -> list[Path]:
+        project = self.project
+        paths = [project.root / "content", project.templates_dir, project.root / CONFIG_FILE]
+        return [p for p in paths if p.exists()]
+
+    def watch(self) -> None:
+        """Runs in a thread: each batch of saves gives one rebuild, then one reload of every tab."""
+        for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
+                                        rust_timeout=500, yield_on_timeout=False):
+            names = sorted({Path(path).name for _, path in changes})
+            self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
+            if self.loop is not None:
+                self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+    def run(self) -> None:
+        self.rebuild()
+        server = PreviewServer(self)
+        try:
+            server.application(self.port, self.host, live_css=False)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(f"port {self.port} on {self.host} is in use: stop the other server "
+                                 f"or choose another port with --port") from None
+            raise
+        self.loop = IOLoop.current()
+        watcher = threading.Thread(target=self.watch, name="site-gen-watch", daemon=True)
+        watcher.start()
+        self.log(f"Serving the preview at http://{self.host}:{self.port}{self.base_path} "
+                 "(edits reload the browser; Ctrl+C stops)")
+        try:
+            self.loop.start()
+        finally:
+            self._stop.set()
+
+
+def serve(project: Project, host: str, port: int, drafts: bool = True) -> None:
+    if host in ("0.0.0.0", "::", ""):
+        print(f"site-gen: warning: listening on all interfaces ({host or '0.0.0.0'}): anyone on your network "
+              "can read the preview, drafts included", file=sys.stderr)
+    Preview(project, host, port, drafts=drafts).run()

@@ -1,0 +1,210 @@
+"""The preview server, for real: a site-gen serve process on loopback, driven by headless Chromium."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+RELOAD_WITHIN_MS = 2000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    def __init__(self, project, *args: str):
+        self.port = free_port()
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "site_gen", "serve", "--port", str(self.port), *args], cwd=project.root,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for_line("Serving the preview at")
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for_line(self, text: str, timeout: float = 20, after: int = 0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if text in line:
+                    return line
+            if self.process.poll() is not None and not any(text in line for line in self.lines[after:]):
+                raise AssertionError(f"server exited ({self.process.returncode}):\n" + "\n".join(self.lines))
+            time.sleep(0.02)
+        raise AssertionError(f"no line with {text!r} within {timeout} s:\n" + "\n".join(self.lines))
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def status(self, path: str) -> int:
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def server(project):
+    project.event("launch", date="2026-01-04T07:50+09:00", body="The original body.")
+    project.event("reply", date="2026-01-05", category="response", responds_to=["launch"])
+    running = ServerProcess(project)
+    yield running
+    running.stop()
+
+
+def open_live(page, url: str) -> None:
+    """Open a page and wait until livereload.js has its WebSocket open, so no reload can be missed."""
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()",
+                           timeout=10000)
+
+
+def test_edit_break_fix_delete_in_the_browser(project, server, page):
+    open_live(page, server.url("/events/launch/"))
+    assert "The original body." in page.locator(".body").inner_text()
+
+    text = (project.root / "content/events/launch.md").read_text()
+    (project.root / "content/events/launch.md").write_text(text.replace("The original body.", "An edited body."))
+    page.locator(".body", has_text="An edited body.").wait_for(timeout=RELOAD_WITHIN_MS)
+
+    open_live(page, server.url("/events/launch/"))
+    broken = text.replace("category: provocation", "category: provocaton")
+    (project.root / "content/events/launch.md").write_text(broken)
+    problem = page.locator(".problems li").first
+    problem.wait_for(timeout=RELOAD_WITHIN_MS)
+    assert problem.inner_text().startswith("content/events/launch.md:4: category: unknown category 'provocaton'")
+    assert page.locator("h1").inner_text() == "Build failed"
+
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()")
+    (project.root / "content/events/launch.md").write_text(text)
+    page.locator("h1", has_text="Event launch").wait_for(timeout=RELOAD_WITHIN_MS)
+
+    open_live(page, server.url("/"))
+    assert page.locator("ol.timeline .event-title", has_text="Event reply").count() == 1
+    (project.root / "content/events/reply.md").unlink()
+    page.wait_for_function("() => !document.body.innerText.includes('Event reply')", timeout=RELOAD_WITHIN_MS)
+    assert server.status("/events/reply/") == 404
+    assert server.status("/events/launch/") == 200
+
+
+def test_new_and_renamed_entries_are_picked_up(project, server):
+    after = len(server.lines)
+    project.event("added", date="2026-02-01")
+    server.wait_for_line("Built 3 events", after=after)
+    assert server.status("/events/added/") == 200
+    after = len(server.lines)
+    (project.root / "content/events/added.md").rename(project.root / "content/events/renamed.md")
+    server.wait_for_line("Built 3 events", after=after)
+    assert server.status("/events/renamed/") == 200
+    assert server.status("/events/added/") == 404
+
+
+def test_a_burst_of_saves_gives_one_rebuild(project, server):
+    after = len(server.lines)
+    for i in range(10):
+        project.event(f"burst-{i}", date="2026-03-01")
+        time.sleep(0.005)
+    server.wait_for_line("Built 12 events", after=after)
+    time.sleep(1.0)
+    assert len([line for line in server.lines[after:] if "Built" in line]) == 1, server.lines[after:]
+
+
+def test_templates_and_config_are_watched(project, server):
+    after = len(server.lines)
+    path = project.root / "templates/404.html"
+    path.write_text(path.read_text().replace("Page not found</h1>", "Nothing here</h1>"))
+    server.wait_for_line("Built", after=after)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(server.url("/nowhere/"), timeout=10)
+    assert b"Nothing here" in caught.value.read()
+    after = len(server.lines)
+    config = project.root / "site.yaml"
+    config.write_text(config.read_text().replace("title: Test timeline", "title: Renamed timeline"))
+    server.wait_for_line("Built", after=after)
+    with urllib.request.urlopen(server.url("/"), timeout=10) as response:
+        assert b"Renamed timeline" in response.read()
+
+
+def test_drafts_are_shown_with_a_label_in_the_preview_only(project, server):
+    after = len(server.lines)
+    project.event("secret", date="2026-01-06", draft=True)
+    server.wait_for_line("Built 3 events", after=after)
+    with urllib.request.urlopen(server.url("/events/secret/"), timeout=10) as response:
+        assert b'class="draft-label"' in response.read()
+    assert project.run("build").returncode == 0
+    assert not (project.output / "events/secret").exists()
+
+
+def test_preview_serves_under_the_base_url_path(project):
+    config = project.root / "site.yaml"
+    config.write_text(config.read_text().replace("https://example.org/", "https://user.github.io/nk-timeline/"))
+    project.event("launch")
+    running = ServerProcess(project)
+    try:
+        assert "/nk-timeline/" in running.lines[-1]
+        assert running.status("/nk-timeline/events/launch/") == 200
+        assert running.status("/events/launch/") == 404
+        request = urllib.request.Request(running.url("/"), method="HEAD")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.url == running.url("/nk-timeline/")  # redirected
+    finally:
+        running.stop()
+
+
+def test_a_port_in_use_gives_a_clear_error(project):
+    project.event("launch")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "site_gen", "serve", "--port", str(port)], cwd=project.root,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+def test_new_writes_a_unique_draft_and_never_overwrites(project):
+    first = project.run("new", "Missiles toward the East Sea!", "--date", "2026-01-04T07:50+09:00",
+                        "--category", "provocation", check=True)
+    assert first.stdout.startswith("Created content/events/2026-01-04-missiles-toward-the-east-sea.md")
+    path = project.root / "content/events/2026-01-04-missiles-toward-the-east-sea.md"
+    original = path.read_text()
+    assert original.startswith('---\ntitle: "Missiles toward the East Sea!"\ndate: 2026-01-04T07:50+09:00\n'
+                               "category: provocation\n")
+    assert "draft: true" in original
+    second = project.run("new", "Missiles toward the East Sea!", "--date", "2026-01-04", "--category",
+                         "provocation", check=True)
+    assert "2026-01-04-missiles-toward-the-east-sea-2.md" in second.stdout
+    assert path.read_text() == original
+    bad = project.run("new", "X", "--date", "2026-01-04", "--category", "provocaton")
+    assert bad.returncode == 2 and "did you mean 'provocation'" in bad.stderr
+    bad_date = project.run("new", "X", "--date", "2026-02-30", "--category", "summit")
+    assert bad_date.returncode == 2 and "day is out of range" in bad_date.stderr
+    # Drafts stay out of the build, so an unfinished entry never blocks publishing...
+    assert project.run("build").returncode == 0
+    # ...and the preview (drafts included) lists what is left to fill in.
+    drafts = project.run("build", "--drafts")
+    assert drafts.returncode == 1
+    assert "content/events/2026-01-04-missiles-toward-the-east-sea.md:6: summary: must not be empty" in drafts.stderr
+    assert "content/events/2026-01-04-missiles-toward-the-east-sea.md:10: sources[0].publisher: must not be empty" \
+        in drafts.stderr
