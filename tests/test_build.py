@@ -59,7 +59,7 @@ def test_event_page_structure(project):
     assert soup.select_one("header time")["datetime"] == "2026-01-04T07:50+09:00"
     assert soup.select_one("header time").get_text() == "4 January 2026, 07:50 (UTC+09:00)"
     rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in soup.select(".figures tbody tr")]
-    assert rows == [["range (sources differ)", "about 900 km", "JCS", ""], ["about 1,000 km", "KCNA", ""]]
+    assert rows == [["range (sources differ)", "about 900 km", "JCS"], ["about 1,000 km", "KCNA"]]
     claim = soup.select_one(".claims .claim")
     assert "status-disputed" in claim["class"]
     assert claim.select_one(".status").get_text() == "Disputed"
