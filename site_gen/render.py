@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +45,8 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                                                    "timeline": timeline}, everything)]
     for event in timeline.events:
         neighbours = (event.previous, event.next)
-        deps = tuple(dict.fromkeys([*event.thread(), *(n for n in neighbours if n is not None)]))
+        thread = event.thread() or [*event.responds_to, event, *event.responses]
+        deps = tuple(dict.fromkeys([*thread, *(n for n in neighbours if n is not None)]))
         specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}, deps, event))
     for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
                         ("actors", timeline.actors), ("tags", timeline.tags)):
@@ -76,16 +76,15 @@ def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str],
     and opened from disk; folder links name their index.html, which file:// needs.
     """
     base_path = urlsplit(base_url).path or "/"
-    here = posixpath.dirname(page_path)
+    # Every target is a site path, so the way back to the site root is the same for all of them.
+    prefix = base_path if absolute else "../" * page_path.count("/")
 
     def url(target: str) -> str:
-        target, _, fragment = target.partition("#")
-        if absolute:
-            link = posixpath.join(base_path, target.lstrip("/"))
-        else:
-            file = target.lstrip("/") + ("index.html" if target.endswith("/") else "")
-            link = posixpath.relpath(file, here or ".")
-        return link + (f"#{fragment}" if fragment else "")
+        path, _, fragment = target.partition("#")
+        path = path.lstrip("/")
+        if not absolute and (path == "" or path.endswith("/")):
+            path += "index.html"
+        return prefix + path + (f"#{fragment}" if fragment else "")
 
     return url
 

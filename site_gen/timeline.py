@@ -41,8 +41,10 @@ class Event:
             groups.setdefault(figure.what, []).append(figure)
         return list(groups.items())
 
-    def thread(self) -> list[Event]:
-        """Every event connected to this one through responds_to, either way, in date order."""
+    def thread(self, limit: int = 40) -> list[Event]:
+        """The chain this event belongs to: what it responds to, and what responds to it, followed both
+        ways and transitively, in date order. Empty when the chain is longer than `limit`: the page then
+        shows only the direct links, so a densely linked timeline stays fast to build and to read."""
         seen = {self}
         stack = [self]
         while stack:
@@ -50,6 +52,8 @@ class Event:
             for other in (*current.responds_to, *current.responses):
                 if other not in seen:
                     seen.add(other)
+                    if len(seen) > limit:
+                        return []
                     stack.append(other)
         return sorted(seen, key=Event.sort_key)
 

@@ -141,18 +141,20 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
                                         f"unknown actor {actor!r}{_suggest(actor, config.actors)}"
                                         " (define it under actors: in site.yaml)"))
         for index, target in _strings(front.get("responds_to")):
-            line, field = line_of(raw, ("responds_to", index)), f"responds_to[{index}]"
+            message = None
             if target == event_id:
-                problems.append(Problem(raw.file, line, field, "an event cannot respond to itself"))
+                message = "an event cannot respond to itself"
             elif target in left_out:
-                problems.append(Problem(raw.file, line, field, f"{target!r} is a draft, left out of this build: "
-                                        "publish it (remove draft: true) or build with --drafts"))
+                message = f"{target!r} is a draft, left out of this build: publish it (remove draft: true) or " \
+                          "build with --drafts"
             elif target not in ids:
-                problems.append(Problem(raw.file, line, field, f"no event has the id {target!r}"
-                                        f"{_suggest(target, ids)}"))
+                message = f"no event has the id {target!r}{_suggest(target, ids)}"
             elif event_id in dates and target in dates and dates[target].first_day > dates[event_id].first_day:
-                problems.append(Problem(raw.file, line, field, f"{target!r} is dated {dates[target]}, after "
-                                        f"this event ({dates[event_id]}): a response cannot come first"))
+                message = f"{target!r} is dated {dates[target]}, after this event ({dates[event_id]}): " \
+                          "a response cannot come first"
+            if message:  # finding the line re-reads the YAML: only worth it for a problem
+                problems.append(Problem(raw.file, line_of(raw, ("responds_to", index)), f"responds_to[{index}]",
+                                        message))
         image = front.get("image")
         src = image.get("src") if isinstance(image, dict) else None
         if isinstance(src, str) and src.startswith("media/") and content_dir and not (content_dir / src).is_file():

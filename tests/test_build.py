@@ -65,11 +65,11 @@ def test_event_page_structure(project):
     assert claim.select_one(".status").get_text() == "Disputed"
     assert "Disputed by Press reports." in claim.get_text()
     responses = soup.find("h3", string="Responses").find_next("ul")
-    assert [a["href"] for a in responses.find_all("a")] == ["../reply/index.html"]
+    assert [a["href"] for a in responses.find_all("a")] == ["../../events/reply/index.html"]
     assert soup.select_one(".sources a")["href"] == "https://example.com/report"
-    assert soup.find("a", rel="next")["href"] == "../reply/index.html"
+    assert soup.find("a", rel="next")["href"] == "../../events/reply/index.html"
     reply = BeautifulSoup((project.output / "events/reply/index.html").read_text(), "html.parser")
-    assert reply.find("h3", string="Responds to").find_next("a")["href"] == "../launch/index.html"
+    assert reply.find("h3", string="Responds to").find_next("a")["href"] == "../../events/launch/index.html"
 
 
 def test_two_builds_are_byte_identical(project, tmp_path):

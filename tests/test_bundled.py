@@ -76,11 +76,11 @@ def test_threads_can_be_followed_both_ways(bundled_site, timeline):
     launch = soup(bundled_site / "events" / LAUNCH / "index.html")
     responses = launch.find("h3", string="Responses").find_next("ul")
     hrefs = {a["href"] for a in responses.find_all("a")}
-    assert "../2026-01-04-nso-emergency-meeting/index.html" in hrefs
-    assert "../2026-01-04-indopacom-statement/index.html" in hrefs
+    assert "../../events/2026-01-04-nso-emergency-meeting/index.html" in hrefs
+    assert "../../events/2026-01-04-indopacom-statement/index.html" in hrefs
     lee = soup(bundled_site / "events/2026-01-20-lee-likens-drone-flight-to-firing-shots/index.html")
     answered = {a["href"] for a in lee.find("h3", string="Responds to").find_next("ul").find_all("a")}
-    assert "../2026-01-13-kim-yo-jong-demands-apology/index.html" in answered
+    assert "../../events/2026-01-13-kim-yo-jong-demands-apology/index.html" in answered
     thread = [event.id for event in timeline.by_id["2026-01-10-kpa-accuses-seoul-of-drone-incursions"].thread()]
     assert thread[0] == "2026-01-10-kpa-accuses-seoul-of-drone-incursions"
     assert {"2026-01-11-kim-yo-jong-urges-drone-investigation", "2026-01-13-kim-yo-jong-demands-apology",

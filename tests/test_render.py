@@ -12,7 +12,7 @@ import pytest
     ("index.html", "/events/x/", "events/x/index.html"),
     ("index.html", "/", "index.html"),
     ("events/x/index.html", "/", "../../index.html"),
-    ("events/x/index.html", "/events/y/", "../y/index.html"),
+    ("events/x/index.html", "/events/y/", "../../events/y/index.html"),
     ("events/x/index.html", "/static/style.css", "../../static/style.css"),
     ("tags/index.html", "/#year-2026", "../index.html#year-2026"),
 ])
