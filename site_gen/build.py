@@ -82,6 +82,7 @@ class Builder:
         self.extra_head = extra_head
         self.renderer = Renderer(project.templates_dir)
         self._html: dict[tuple[bool, str], str] = {}  # (trusted, Markdown text) -> HTML
+        self._checked: dict = {}  # (file, front matter) -> field-check result
 
     def to_html(self, text: str, trusted: bool) -> str:
         key = (trusted, text)
@@ -100,7 +101,7 @@ class Builder:
         raw_events, problems = content.load_folder(project.events_dir, project.root)
         raw_pages, page_problems = content.load_folder(project.pages_dir, project.root)
         valid_events, found = validate.validate_events(raw_events, config, project.root / "content",
-                                                           self.drafts)
+                                                           self.drafts, self._checked)
         valid_pages, found_in_pages = validate.validate_pages(raw_pages)
         problems += page_problems + found + found_in_pages
         if problems:

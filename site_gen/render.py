@@ -41,8 +41,7 @@ def listed(events: list[Event]) -> tuple[Event, ...]:
 
 def page_specs(timeline: Timeline) -> list[PageSpec]:
     everything = tuple(timeline.events)
-    specs = [PageSpec("index.html", "index.html", {"groups": group_by_month(timeline.events),
-                                                   "timeline": timeline}, everything)]
+    specs = [PageSpec("index.html", "index.html", {"timeline": timeline}, everything)]
     for event in timeline.events:
         neighbours = (event.previous, event.next)
         thread = event.thread() or [*event.responds_to, event, *event.responses]
@@ -52,8 +51,8 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                         ("actors", timeline.actors), ("tags", timeline.tags)):
         specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms}, everything))
         for term in terms:
-            specs.append(PageSpec(f"{kind}/{term.slug}/index.html", "term.html",
-                                  {"term": term, "groups": group_by_month(term.events)}, listed(term.events)))
+            specs.append(PageSpec(f"{kind}/{term.slug}/index.html", "term.html", {"term": term},
+                                  listed(term.events)))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("404.html", "404.html", absolute_links=True))
@@ -90,7 +89,7 @@ def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str],
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = jinja2.Environment(  # auto_reload: an edited template is compiled again on its next use
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
@@ -98,6 +97,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["group_by_month"] = group_by_month
     return env
 
 
@@ -127,6 +127,7 @@ class Renderer:
 
     def __init__(self, templates: Path):
         self.templates = templates
+        self.env = make_environment(templates)
         self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
         self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
 
@@ -137,7 +138,7 @@ class Renderer:
         `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
         `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
         """
-        env = make_environment(self.templates)
+        env = self.env
         config = timeline.config
         base_url = config.base_url
         shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head}

@@ -93,12 +93,13 @@ def _suggest(name: str, known) -> str:
 
 
 def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path | None = None,
-                    drafts: bool = True) -> tuple[list[ValidEntry], list[Problem]]:
+                    drafts: bool = True, checked: dict | None = None) -> tuple[list[ValidEntry], list[Problem]]:
     """Field checks for each entry, then the checks across entries (ids, categories, actors, threads).
 
     The checks across entries read the raw front matter, so an entry with a bad date still has its
     unknown category reported in the same run: every problem at once. Without `drafts`, entries
     marked `draft: true` are left out unchecked: work in progress never blocks publishing.
+    `checked` keeps field-check results by file and text across builds (the preview server's).
     """
     problems: list[Problem] = []
     valid: list[ValidEntry] = []
@@ -108,7 +109,13 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
         if not drafts and raw.front.get("draft") is True:
             left_out.add(raw.front.get("id") or PurePosixPath(raw.file).stem)
             continue
-        entry, found = check_model(raw, EventEntry)
+        key = (raw.file, raw.front_text)
+        if checked is not None and key in checked:
+            entry, found = checked[key]
+        else:
+            entry, found = check_model(raw, EventEntry)
+            if checked is not None:
+                checked[key] = (entry, found)
         problems += found
         given = raw.front.get("id")
         event_id = given if isinstance(given, str) and given else PurePosixPath(raw.file).stem

@@ -1,0 +1,96 @@
+"""Save-to-reload latency of `site-gen serve`: file written → the open browser tab shows the change.
+
+    python bench/reload_latency.py                 # the bundled timeline
+    python bench/reload_latency.py --events 1000   # a synthetic corpus (bench/corpus.py)
+
+Starts a real preview server on loopback and drives Debian's Chromium with Playwright. Prints
+the median, minimum and maximum of several edits, and the server's own rebuild times.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import REPO, make_corpus  # noqa: E402
+
+
+def start_server(folder: Path) -> tuple[subprocess.Popen, list[str], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "site_gen", "serve", "--port", str(port)], cwd=folder,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(line.rstrip() for line in process.stdout), daemon=True).start()
+    deadline = time.monotonic() + 300
+    while not any("Serving the preview at" in line for line in lines):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("server did not start:\n" + "\n".join(lines))
+        time.sleep(0.05)
+    url = re.search(r"(http://\S+)", next(l for l in lines if "Serving" in l)).group(1)
+    return process, lines, url
+
+
+def measure(folder: Path, edits: int) -> dict:
+    entries = sorted((folder / "content" / "events").glob("*.md"))
+    target = entries[len(entries) // 2]
+    original = target.read_text(encoding="utf-8")
+    process, lines, url = start_server(folder)
+    latencies = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            page.goto(f"{url}events/{target.stem}/")
+            for attempt in range(edits):
+                page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()")
+                marker = f"Latency marker {attempt}."
+                started = time.perf_counter()
+                target.write_text(original.replace("\n---\n", f"\n---\n{marker}\n\n", 1), encoding="utf-8")
+                page.locator(".body", has_text=marker).wait_for(timeout=30000)
+                latencies.append(time.perf_counter() - started)
+                time.sleep(0.3)
+            browser.close()
+    finally:
+        target.write_text(original, encoding="utf-8")
+        process.terminate()
+        process.wait(timeout=10)
+    rebuilds = [float(m.group(1)) for line in lines if (m := re.search(r"Built \d+ events in ([\d.]+) s", line))]
+    return {"entries": len(entries), "latencies": latencies, "rebuilds": rebuilds[1:]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=0, help="synthetic corpus size (0: the bundled timeline)")
+    parser.add_argument("--edits", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "site"
+        if args.events:
+            make_corpus(folder, args.events)
+        else:
+            shutil.copytree(REPO, folder, ignore=shutil.ignore_patterns(".git", ".venv", "output", "__pycache__"))
+        result = measure(folder, args.edits)
+    ms = [round(x * 1000) for x in result["latencies"]]
+    rebuild_ms = [round(x * 1000) for x in result["rebuilds"]]
+    print(f"entries: {result['entries']}  edits: {len(ms)}")
+    print(f"save-to-reload ms: median {statistics.median(ms)}, min {min(ms)}, max {max(ms)}  (all: {ms})")
+    if rebuild_ms:
+        print(f"server rebuild ms: median {statistics.median(rebuild_ms)}  (all: {rebuild_ms})")
+
+
+if __name__ == "__main__":
+    main()
