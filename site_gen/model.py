@@ -40,6 +40,16 @@ def _slug(value: str) -> str:
     return value
 
 
+# CSS colours as written in a stylesheet: #hex, a name, or rgb()/hsl(); nothing that could end the rule.
+COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]+|(rgb|hsl)a?\([0-9.,%/ ]+\)")
+
+
+def _colour(value: str) -> str:
+    if not COLOUR.fullmatch(value):
+        raise ValueError(f"{value!r} is not a CSS colour: use #rrggbb, a colour name, rgb() or hsl()")
+    return value
+
+
 def _id(value: str) -> str:
     if not ID.fullmatch(value) or value != value.lower():
         raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and hyphens")
@@ -59,6 +69,7 @@ DateField = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 HttpUrl = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})]
 Slug = Annotated[str, AfterValidator(_slug)]
+Colour = Annotated[str, AfterValidator(_colour)]
 Id = Annotated[str, AfterValidator(_id)]
 
 
@@ -152,14 +163,15 @@ class PageEntry(Strict):
 
 class Category(Strict):
     name: Text
-    colour: Text
-    symbol: str = "●"
+    colour: Colour
+    dark_colour: Colour | None = None  # used when the reader's system is in dark mode
+    symbol: Annotated[str, Field(min_length=1, max_length=2)] = "●"  # shown with the name: never colour alone
     description: str = ""
 
 
 class Actor(Strict):
     name: Text
-    colour: str = "#555555"
+    colour: Colour = "#555555"
     description: str = ""
 
 

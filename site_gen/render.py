@@ -56,6 +56,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("404.html", "404.html", absolute_links=True))
+    specs.append(PageSpec("static/categories.css", "categories.css"))
     specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, everything))
     specs.append(PageSpec("robots.txt", "robots.txt"))
     return specs
@@ -88,6 +89,11 @@ def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str],
     return url
 
 
+def css_string(text: str) -> str:
+    """A CSS string literal (for `content:`), whatever the text holds."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(  # auto_reload: an edited template is compiled again on its next use
         loader=jinja2.FileSystemLoader(templates),
@@ -98,6 +104,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["group_by_month"] = group_by_month
+    env.filters["css_string"] = css_string
     return env
 
 

@@ -132,3 +132,29 @@ def test_every_local_reference_resolves(project):
     project.run("build", check=True)
     missing = [(page, ref) for page, ref, file in local_references(project.output) if not file.is_file()]
     assert missing == []
+
+
+def test_category_colours_and_symbols_come_from_the_config(project):
+    config = project.root / "site.yaml"
+    config.write_text(config.read_text().replace('summit: {name: Summit, colour: "#0a0", symbol: "★"}',
+                                                 'summit: {name: Summit, colour: "#123456", dark_colour: "#abcdef", '
+                                                 'symbol: "\\""}'))
+    project.event("talks", category="summit")
+    project.run("build", check=True)
+    css = (project.output / "static/categories.css").read_text()
+    assert '[data-category="summit"], .category-summit { --category: #123456; --symbol: "\\""; }' in css
+    assert '.category-summit { --category: #abcdef; }' in css
+    page = BeautifulSoup((project.output / "index.html").read_text(), "html.parser")
+    card = page.select_one("li.event")
+    assert card["data-category"] == "summit"
+    assert card.select_one(".category").get_text(strip=True) == '"Summit'  # symbol and name, not colour alone
+
+
+def test_a_colour_that_could_break_the_stylesheet_is_refused(project):
+    config = project.root / "site.yaml"
+    config.write_text(config.read_text().replace('colour: "#0a0"', 'colour: "red; } body { display: none"'))
+    project.event("a")
+    result = project.run("build")
+    assert result.returncode == 1
+    assert ("site.yaml:7: categories.summit.colour: 'red; } body { display: none' is not a CSS colour: use #rrggbb, "
+            "a colour name, rgb() or hsl()") in result.stderr

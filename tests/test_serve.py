@@ -208,3 +208,28 @@ def test_new_writes_a_unique_draft_and_never_overwrites(project):
     assert "content/events/2026-01-04-missiles-toward-the-east-sea.md:6: summary: must not be empty" in drafts.stderr
     assert "content/events/2026-01-04-missiles-toward-the-east-sea.md:10: sources[0].publisher: must not be empty" \
         in drafts.stderr
+
+
+@pytest.mark.parametrize("breakage, expected", [
+    (lambda p: p.write("content/events/launch.md", "---\ntitle: [unclosed\n---\n"),
+     "content/events/launch.md:3: malformed YAML"),
+    (lambda p: (p.root / "templates/event.html").write_text(
+        (p.root / "templates/event.html").read_text().replace("{% block main %}", "{% block main %}{% if %}")),
+     "templates/event.html:"),
+])
+def test_yaml_and_template_errors_show_on_every_page_until_fixed(project, server, breakage, expected):
+    originals = {path: path.read_bytes() for path in [project.root / "content/events/launch.md",
+                                                       project.root / "templates/event.html"]}
+    after = len(server.lines)
+    breakage(project)
+    server.wait_for_line("Build failed", after=after)
+    for path in ("/", "/events/reply/"):
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(server.url(path), timeout=10)
+        assert caught.value.code == 500
+        assert expected in caught.value.read().decode()
+    after = len(server.lines)
+    for path, data in originals.items():
+        path.write_bytes(data)
+    server.wait_for_line("Built 2 events", after=after)
+    assert server.status("/events/launch/") == 200
