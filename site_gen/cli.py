@@ -49,6 +49,25 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import PublishError, publish  # noqa: PLC0415
+
+    project = Project(Path(args.project).resolve())
+    try:
+        result = publish(project, args.remote, args.branch, args.message, args.force, args.base_url)
+    except PublishError as error:
+        print(f"site-gen: publish failed: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    where = f"{args.remote}/{args.branch}"
+    if result.commit:
+        print(f"Published {result.files} files to {where} (commit {result.commit[:12]})")
+    elif result.pushed:
+        print(f"The site has not changed; pushed the existing {args.branch} commit to {where}")
+    else:
+        print(f"The site has not changed since the last publish; nothing committed to {where}")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="site-gen", description="Static timeline site generator.")
     top.add_argument("--project", default=".", metavar="DIR",
@@ -66,6 +85,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--no-drafts", action="store_true", help="leave drafts out, as site-gen build does")
     p.set_defaults(run=cmd_serve)
+
+    p = commands.add_parser("publish", help="build and push the site to the gh-pages branch (GitHub Pages)")
+    p.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    p.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    p.add_argument("--message", help="commit message")
+    p.add_argument("--force", action="store_true", help="replace remote commits this repository does not have")
+    p.add_argument("--base-url", metavar="URL", help="the address the site is published at; overrides site.yaml")
+    p.set_defaults(run=cmd_publish)
 
     p = commands.add_parser("new", help="start a new event entry (a draft)")
     p.add_argument("title", help="the event's title")
