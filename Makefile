@@ -25,11 +25,19 @@ build: $(VENV)/.installed
 preview: build
 	$(BIN)/site-gen serve
 
-# Browser tests drive Debian's chromium (Playwright's own browser download does not work offline).
+# Browser tests drive Debian's chromium (Playwright's own browser download does not work offline);
+# the W3C Nu checker (vnu.jar) runs on Java.
 browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null && command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq chromium default-jre-headless; }
 
-test: $(VENV)/.installed-test browser
+# Page checkers from the npm registry: axe-core (accessibility, run in the browser) and vnu-jar.
+NPM_TOOLS := .cache/npm
+$(NPM_TOOLS)/.installed: Makefile
+	npm install --silent --no-audit --no-fund --prefix $(NPM_TOOLS) axe-core@4.14.1 vnu-jar@26.9.27
+	touch $@
+
+test: $(VENV)/.installed-test browser $(NPM_TOOLS)/.installed
 	$(BIN)/python -m pytest
 
 clean:

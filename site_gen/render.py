@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from .outputs.pictures import event_map, month_chart, places
+from .outputs.search import search_index
 from .problems import BuildError, Problem
 from .timeline import Event, Timeline, group_by_month
 
@@ -27,8 +29,9 @@ class PageSpec:
     template: str
     context: dict = field(default_factory=dict, hash=False)
     deps: tuple[Event, ...] = ()  # events whose front matter the page shows
-    body_of: Event | None = None  # the event whose body it shows too
+    bodies: tuple[Event, ...] = ()  # events whose body it shows too
     absolute_links: bool = False  # the 404 page is served at any depth, so its links start at the site root
+    make: Callable[[], bytes] | None = None  # drawn by code instead of a template (data files)
 
 
 def listed(events: list[Event]) -> tuple[Event, ...]:
@@ -46,7 +49,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
         neighbours = (event.previous, event.next)
         thread = event.thread() or [*event.responds_to, event, *event.responses]
         deps = tuple(dict.fromkeys([*thread, *(n for n in neighbours if n is not None)]))
-        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}, deps, event))
+        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}, deps, (event,)))
     for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
                         ("actors", timeline.actors), ("tags", timeline.tags)):
         specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms}, everything))
@@ -55,6 +58,11 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                                   listed(term.events)))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
+    specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline},
+                          tuple(e for e in everything if e.entry.location)))
+    specs.append(PageSpec("embed/index.html", "embed.html", {"timeline": timeline}, everything))
+    specs.append(PageSpec("search-index.js", "", deps=everything, bodies=everything,
+                          make=lambda: search_index(timeline)))
     specs.append(PageSpec("404.html", "404.html", absolute_links=True))
     specs.append(PageSpec("static/categories.css", "categories.css"))
     specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, everything))
@@ -103,7 +111,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals["group_by_month"] = group_by_month
+    env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,
+                       places=places)
     env.filters["css_string"] = css_string
     return env
 
@@ -160,6 +169,11 @@ class Renderer:
                 result[spec.path] = cached[1]
                 cache[spec.path] = cached
                 continue
+            if spec.make is not None:
+                result[spec.path] = spec.make()
+                cache[spec.path] = (fingerprint, result[spec.path])
+                self.rendered_last += 1
+                continue
             url = link_maker(spec.path, base_url, spec.absolute_links)
             canonical = base_url + spec.path.removesuffix("index.html")
             try:
@@ -188,6 +202,6 @@ def _fingerprint(site_key: str, spec: PageSpec, event_keys: dict[str, tuple[str,
     digest = hashlib.sha256(f"{site_key}\0{spec.path}\0{spec.template}".encode())
     for event in spec.deps:
         digest.update(f"\0{event.id}\0{event_keys[event.id][0]}".encode())
-    if spec.body_of is not None:
-        digest.update(f"\0body\0{event_keys[spec.body_of.id][1]}".encode())
+    for event in spec.bodies:
+        digest.update(f"\0body\0{event.id}\0{event_keys[event.id][1]}".encode())
     return digest.hexdigest()

@@ -1,0 +1,35 @@
+"""The search index: every event's searchable text, written at build time, loaded by the browser on first use.
+
+It is a script that sets one global rather than a JSON file, because browsers refuse fetch() from
+pages opened from disk, and a timeline must work opened from disk too.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+import nh3
+
+from ..timeline import Timeline
+
+
+def plain_text(body_html: str) -> str:
+    """The words of a rendered body, without markup (nh3 with no allowed tags keeps only text)."""
+    return " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
+
+
+def search_index(timeline: Timeline) -> bytes:
+    records = []
+    for event in timeline.events:
+        entry = event.entry
+        records.append({
+            "id": event.id,
+            "url": event.url.lstrip("/") + "index.html",
+            "title": entry.title,
+            "date": event.date_display,
+            "summary": entry.summary,
+            "text": plain_text(event.body_html),
+            "sources": " ".join(f"{s.publisher} {s.title}" for s in entry.sources),
+        })
+    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    return f"window.siteGenSearchIndex={data};\n".encode()

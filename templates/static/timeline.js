@@ -1,0 +1,191 @@
+// Instant filtering and full-text search on the timeline index.
+// The page works without this script: every filter is also a plain page (years, categories,
+// actors, tags). The search index is fetched only when someone searches.
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  var timeline = document.getElementById("timeline");
+  if (!form || !timeline || !window.URLSearchParams) return;
+
+  var cards = Array.prototype.slice.call(timeline.querySelectorAll("li.event"));
+  var status = document.getElementById("filter-status");
+  var noMatch = document.getElementById("no-match");
+  var results = document.getElementById("search-results");
+  var resultList = results.querySelector("ol");
+  var search = form.elements.q;
+  var index = null;       // the search records, once loaded
+  var loading = null;     // the promise of loading them
+  var matches = null;     // ids matching the current query, or null when there is none
+
+  form.hidden = false;
+
+  function fold(text) {
+    // Case and accents do not matter: "Kyodo" finds "kyōdo".
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function checked(name) {
+    return Array.prototype.slice.call(form.querySelectorAll("input[name=" + name + "]:checked"))
+      .map(function (input) { return input.value; });
+  }
+
+  function loadIndex() {
+    // A script, not fetch(): pages opened from disk may load scripts but not fetch files.
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = timeline.getAttribute("data-search-index");
+        script.onload = function () {
+          index = window.siteGenSearchIndex.map(function (r) {
+            return { record: r, title: fold(r.title), summary: fold(r.summary),
+                     rest: fold(r.text + " " + r.sources) };
+          });
+          resolve(index);
+        };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
+  function searchFor(query) {
+    var words = fold(query).split(/\s+/).filter(Boolean);
+    var found = [];
+    index.forEach(function (item) {
+      var score = 0;
+      for (var i = 0; i < words.length; i++) {
+        var w = words[i];
+        var s = (item.title.indexOf(w) >= 0 ? 5 : 0) + (item.summary.indexOf(w) >= 0 ? 3 : 0) +
+                (item.rest.indexOf(w) >= 0 ? 1 : 0);
+        if (!s) return;  // every word must appear somewhere
+        score += s;
+      }
+      found.push({ item: item, score: score });
+    });
+    found.sort(function (a, b) { return b.score - a.score; });
+    return found.map(function (f) { return f.item.record; });
+  }
+
+  function snippet(record, query) {
+    var word = fold(query).split(/\s+/).filter(Boolean)[0] || "";
+    var text = record.summary;
+    var at = fold(text).indexOf(word);
+    if (at < 0) {
+      text = record.text + " " + record.sources;
+      at = fold(text).indexOf(word);
+    }
+    var start = Math.max(0, at - 60);
+    var piece = (start ? "…" : "") + text.slice(start, at + word.length + 100) + "…";
+    var p = document.createElement("p");
+    var hit = fold(piece).indexOf(word);
+    if (!word || hit < 0) { p.textContent = piece; return p; }
+    var mark = document.createElement("mark");
+    mark.textContent = piece.slice(hit, hit + word.length);
+    p.appendChild(document.createTextNode(piece.slice(0, hit)));
+    p.appendChild(mark);
+    p.appendChild(document.createTextNode(piece.slice(hit + word.length)));
+    return p;
+  }
+
+  function showResults(records, query) {
+    resultList.textContent = "";
+    records.forEach(function (record) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = record.url;
+      a.textContent = record.title;
+      var date = document.createElement("span");
+      date.className = "result-date";
+      date.textContent = record.date + ": ";
+      li.appendChild(date);
+      li.appendChild(a);
+      li.appendChild(snippet(record, query));
+      resultList.appendChild(li);
+    });
+  }
+
+  function apply() {
+    var categories = checked("category"), actors = checked("actor"), tags = checked("tag");
+    var query = search.value.trim();
+    var shown = 0;
+    cards.forEach(function (card) {
+      var cardActors = card.getAttribute("data-actors").split(" ");
+      var cardTags = card.getAttribute("data-tags").split(" ");
+      var visible =
+        (!categories.length || categories.indexOf(card.getAttribute("data-category")) >= 0) &&
+        (!actors.length || actors.some(function (a) { return cardActors.indexOf(a) >= 0; })) &&
+        (!tags.length || tags.some(function (t) { return cardTags.indexOf(t) >= 0; })) &&
+        (!matches || matches.has(card.id));
+      card.hidden = !visible;
+      if (visible) shown++;
+    });
+    // Hide months and years left empty, so headings never stand over nothing.
+    Array.prototype.forEach.call(timeline.querySelectorAll("section.month, section.year"), function (section) {
+      section.hidden = !section.querySelector("li.event:not([hidden])");
+    });
+    if (matches) {
+      showResults(index.map(function (i) { return i.record; }).filter(function (r) {
+        var card = document.getElementById(r.id);
+        return matches.has(r.id) && card && !card.hidden;
+      }).sort(function (a, b) { return matches.get(a.id) - matches.get(b.id); }), query);
+    }
+    results.hidden = !matches;
+    noMatch.hidden = shown > 0;
+    status.textContent = shown === cards.length ? cards.length + " events"
+      : shown + " of " + cards.length + " events shown" + (query ? " for “" + query + "”" : "");
+    remember(categories, actors, tags, query);
+  }
+
+  function remember(categories, actors, tags, query) {
+    // The filtered view lives in the URL, so it can be shared and reloaded.
+    var params = new URLSearchParams();
+    categories.forEach(function (v) { params.append("category", v); });
+    actors.forEach(function (v) { params.append("actor", v); });
+    tags.forEach(function (v) { params.append("tag", v); });
+    if (query) params.set("q", query);
+    var text = params.toString();
+    var url = window.location.pathname + (text ? "?" + text : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      history.replaceState(null, "", url);
+    }
+  }
+
+  function runSearch() {
+    var query = search.value.trim();
+    if (!query) { matches = null; apply(); return; }
+    loadIndex().then(function () {
+      if (search.value.trim() !== query) return;  // a newer query is on its way
+      matches = new Map();
+      searchFor(query).forEach(function (record, rank) { matches.set(record.id, rank); });
+      apply();
+    });
+  }
+
+  var timer = null;
+  form.addEventListener("change", function (event) {
+    if (event.target !== search) apply();
+  });
+  search.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(runSearch, 120);
+  });
+  search.addEventListener("focus", loadIndex, { once: true });
+  form.addEventListener("submit", function (event) { event.preventDefault(); runSearch(); });
+  form.addEventListener("reset", function () {
+    setTimeout(function () { matches = null; apply(); }, 0);
+  });
+
+  // Open a shared URL with its filters in place.
+  var params = new URLSearchParams(window.location.search);
+  ["category", "actor", "tag"].forEach(function (name) {
+    params.getAll(name).forEach(function (value) {
+      var input = form.querySelector("input[name=" + name + "][value=\"" + CSS.escape(value) + "\"]");
+      if (input) input.checked = true;
+    });
+  });
+  if (params.get("category") || params.get("actor") || params.get("tag")) {
+    document.getElementById("filter-options").open = true;
+  }
+  if (params.get("q")) { search.value = params.get("q"); runSearch(); } else { apply(); }
+})();
