@@ -107,7 +107,8 @@ class Builder:
         if problems:
             raise BuildError(problems)
         trusted = config.trusted_html
-        events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted)) for v in valid_events]
+        events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted), v.raw.body)
+                  for v in valid_events]
         pages = [Page(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
                  for v in valid_pages if self.drafts or not v.entry.draft]
         event_keys = {v.id: (_digest(v.raw.file, v.raw.front_text), _digest(v.raw.body)) for v in valid_events}

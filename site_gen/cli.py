@@ -68,6 +68,23 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers import InputError, Writer, cns, timelinejs  # noqa: PLC0415
+
+    writer = Writer(Project(Path(args.project).resolve()))
+    try:
+        if args.format == "cns":
+            cns.run(writer, Path(args.file), args.category, args.actor, args.database_url)
+        else:
+            timelinejs.run(writer, Path(args.file), args.category, args.actor, args.utc_offset,
+                           args.source_url, args.source_publisher)
+    except InputError as error:  # the file as a whole cannot be read: nothing was imported
+        print(f"site-gen: cannot import {args.file}: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(writer.summary())
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="site-gen", description="Static timeline site generator.")
     top.add_argument("--project", default=".", metavar="DIR",
@@ -99,6 +116,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, help="2026-01-04, 2026-01 or 2026-01-04T07:50+09:00")
     p.add_argument("--category", required=True, help="a category slug from site.yaml")
     p.set_defaults(run=cmd_new)
+
+    p = commands.add_parser("import", help="write entries from a TimelineJS file or the CNS missile test database")
+    formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    for name, help_text in (("timelinejs", "TimelineJS JSON, or the CSV of its Google Sheet template"),
+                            ("cns", "the CNS North Korea Missile Test Database, .xlsx or .csv")):
+        f = formats.add_parser(name, help=help_text)
+        f.add_argument("file", metavar="FILE")
+        f.add_argument("--category", metavar="SLUG",
+                       help="category for the entries (default: provocation)" if name == "cns" else
+                       "category for slides whose group names none (default: the first in site.yaml)")
+        f.add_argument("--actor", action="append", default=[], metavar="SLUG",
+                       help="actor for every entry; repeatable" + (" (default: north-korea)" if name == "cns" else ""))
+        f.set_defaults(run=cmd_import)
+    formats.choices["timelinejs"].add_argument(
+        "--utc-offset", default="Z", metavar="OFFSET",
+        help="UTC offset of slide times, e.g. +09:00, unless a display_date names one (default: Z)")
+    formats.choices["timelinejs"].add_argument(
+        "--source-url", metavar="URL", help="source for slides whose text has no link")
+    formats.choices["timelinejs"].add_argument(
+        "--source-publisher", metavar="NAME", help="publisher of --source-url (default: its host)")
+    formats.choices["cns"].add_argument(
+        "--database-url", metavar="URL", help="the database's address, cited as every entry's source")
     return top
 
 

@@ -184,3 +184,15 @@ class SiteConfig(Strict):
     categories: dict[Slug, Category] = Field(min_length=1)
     actors: dict[Slug, Actor] = {}
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME when publishing
+
+
+class ExportedEvent(EventEntry):
+    """An event as `events.json` gives it: its front matter, with the id always set, plus two fields
+    only the export has. The JSON Schema of this model is published at /schema/event.json and
+    serves editors too; `url` and `body` are marked readOnly there, and front matter may not set them."""
+
+    id: Id
+    url: Annotated[str, Field(json_schema_extra={"readOnly": True, "format": "uri"},
+                              description="The event's permalink (export only).")]
+    body: Annotated[str, Field(json_schema_extra={"readOnly": True},
+                               description="The Markdown body (export only).")]

@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from .outputs.calendar import calendar
+from .outputs.exports import event_schema, events_csv, events_json, json_ld, timelinejs
+from .outputs.feeds import atom, feed_files, json_feed
 from .outputs.pictures import event_map, month_chart, places
 from .outputs.search import search_index
 from .problems import BuildError, Problem
@@ -63,6 +66,19 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
     specs.append(PageSpec("embed/index.html", "embed.html", {"timeline": timeline}, everything))
     specs.append(PageSpec("search-index.js", "", deps=everything, bodies=everything,
                           make=lambda: search_index(timeline)))
+    for atom_path, json_path, events, title in feed_files(timeline):
+        shown = tuple(events)
+        specs.append(PageSpec(atom_path, "", deps=shown, bodies=shown,
+                              make=lambda e=events, p=atom_path, t=title: atom(timeline, e, p, t)))
+        specs.append(PageSpec(json_path, "", deps=shown, bodies=shown,
+                              make=lambda e=events, p=json_path, t=title: json_feed(timeline, e, p, t)))
+    specs.append(PageSpec("data/events.ics", "", deps=everything, make=lambda: calendar(timeline)))
+    specs.append(PageSpec("data/events.json", "", deps=everything, bodies=everything,
+                          make=lambda: events_json(timeline)))
+    specs.append(PageSpec("data/events.csv", "", deps=everything, make=lambda: events_csv(timeline)))
+    specs.append(PageSpec("data/timeline.json", "", deps=everything, bodies=everything,
+                          make=lambda: timelinejs(timeline)))
+    specs.append(PageSpec("schema/event.json", "", make=lambda: event_schema(timeline.config.base_url)))
     specs.append(PageSpec("404.html", "404.html", absolute_links=True))
     specs.append(PageSpec("static/categories.css", "categories.css"))
     specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, everything))
@@ -112,7 +128,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,
-                       places=places)
+                       places=places, json_ld=json_ld)
     env.filters["css_string"] = css_string
     return env
 

@@ -14,6 +14,7 @@ class Event:
     file: str
     entry: EventEntry
     body_html: str
+    body_markdown: str = ""
     responds_to: list[Event] = field(default_factory=list)
     responses: list[Event] = field(default_factory=list)  # derived from the other entries' responds_to
     previous: Event | None = None

@@ -1,0 +1,274 @@
+"""`site-gen import`: other timelines' data → entry files, never overwriting one.
+
+Shared here: what counts as an unknown value, slugs, figures with units, summaries, and the Writer,
+which checks each entry as the build would, writes it with mode "x" and reports every row.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from .. import content, validate
+from ..build import Project, load_config
+from ..model import SiteConfig
+from ..problems import UsageError
+
+
+class InputError(Exception):
+    """The input file cannot be read at all; nothing was imported."""
+
+
+# Spreadsheets say "nothing known" in many ways; none of them is a value worth writing down.
+UNKNOWN = frozenset({"", "unknown", "unk", "n/a", "na", "n.a.", "none", "nil", "null", "-", "--", "—", "–",
+                     "?", "not applicable", "not available", "tbd", "unconfirmed location"})
+
+
+def present(value: object) -> object | None:
+    """The value, stripped; None when it is empty or says it is unknown."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return None if text.lower() in UNKNOWN else text
+    return value
+
+
+def text_of(value: object) -> str | None:
+    """A cell as text (a whole number without '.0', as spreadsheets give F1 = 123.0), or None."""
+    value = present(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value)
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """Lowercase ASCII letters, digits and single hyphens, cut at a word boundary within `limit`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word[:limit]
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug
+
+
+_FIGURE = re.compile(r"(?P<about>approx(?:imately|\.)?|about|around|ca?\.|~|est\.)?\s*"
+                     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?", re.I)
+_UNITS = {"kilometers": "km", "kilometres": "km", "kilometer": "km", "kilometre": "km", "kms": "km"}
+
+
+def parse_figure(value: object, what: str, by: str) -> dict | None:
+    """'7,687.5 km' → {what, value: 7687.5, unit: km, by}; None when it is not one number (a range, a word)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number, unit, about = value, "", False
+    else:
+        match = _FIGURE.fullmatch(str(value).strip())
+        if not match:
+            return None
+        number = float(match["number"].replace(",", ""))
+        unit = (match["unit"] or "").strip()
+        unit = _UNITS.get(unit.lower(), unit)
+        about = bool(match["about"])
+        if unit and not re.fullmatch(r"[A-Za-z]+\.?", unit):
+            return None  # "500-600 km", "1000 km (est.)": not a single number with a unit
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    figure = {"what": what, "value": number, "unit": unit.rstrip("."), "by": by}
+    if about:
+        figure["approximate"] = True
+    return figure
+
+
+def host_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def is_http_url(url: object) -> bool:
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def first_sentence(text: str, limit: int = 300) -> str:
+    """The first sentence of plain text, cut at a word within `limit` characters."""
+    text = " ".join(text.split())
+    # A sentence ends at . ! or ? followed by a space and a capital or a digit ("U.S. forces" stays whole).
+    match = re.search(r"[.!?][\"'”’)]?(?=\s+[\"'“‘(]?[A-Z0-9])", text)
+    sentence = text[: match.end()] if match else text
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return sentence
+
+
+class _HTMLText(HTMLParser):
+    """Plain text and links of an HTML fragment, by the standard library's parser."""
+
+    BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
+              "td", "th", "table", "section", "article", "hr", "figure", "figcaption", "pre"}
+    HIDDEN = {"script", "style", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, link text)
+        self._link: tuple[str, list[str]] | None = None
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self._hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+        elif tag == "a":
+            self._link = ((dict(attrs).get("href") or "").strip(), [])
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+        elif tag == "a" and self._link is not None:
+            href, words = self._link
+            self.links.append((href, " ".join("".join(words).split())))
+            self._link = None
+
+    def handle_data(self, data):
+        if self._hidden:
+            return
+        self.parts.append(data)
+        if self._link is not None:
+            self._link[1].append(data)
+
+
+def html_text_and_links(fragment: str) -> tuple[str, list[tuple[str, str]]]:
+    parser = _HTMLText()
+    parser.feed(fragment or "")
+    parser.close()
+    return " ".join("".join(parser.parts).split()), parser.links
+
+
+class _Dumper(yaml.SafeDumper):
+    """Readable front matter: dates unquoted (the site's loader keeps them as text), nested lists
+    indented as in the README, short lists of words on one line."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+_Dumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
+_Dumper.add_representer(list, lambda dumper, items: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", items, flow_style=all(isinstance(i, str) for i in items)))
+
+
+def entry_text(front: dict, body: str) -> str:
+    yaml_text = yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{yaml_text}---\n{body.strip()}\n"
+
+
+def check_choices(config: SiteConfig, category: str, actors: list[str]) -> None:
+    """Options naming a category or actor must name one site.yaml defines (a usage error otherwise)."""
+    if category not in config.categories:
+        raise UsageError(f"--category: unknown category {category!r} (site.yaml defines: "
+                         f"{', '.join(config.categories)})")
+    for actor in actors:
+        if actor not in config.actors:
+            raise UsageError(f"--actor: unknown actor {actor!r} (site.yaml defines: "
+                             f"{', '.join(config.actors) or 'none'})")
+
+
+@dataclass
+class Entry:
+    where: str  # the row or slide it came from, for the report
+    stem: str  # the file name without .md, also the event's id
+    front: dict
+    body: str
+    record_key: str | None = None  # e.g. "cns-123": also skip when a file name already carries it
+    notes: list[str] = field(default_factory=list)
+
+
+class Writer:
+    """Writes entries into content/events/, skipping any whose name or id is taken, and reports each."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.config = load_config(project)
+        raws, _ = content.load_folder(project.events_dir, project.root)
+        folder = project.events_dir
+        stems = {path.stem for path in folder.rglob("*.md")} if folder.is_dir() else set()
+        self.taken = stems | {raw.front["id"] for raw in raws if isinstance(raw.front.get("id"), str)}
+        self.created = 0
+        self.skipped = 0
+
+    def skip(self, where: str, reason: str) -> None:
+        self.skipped += 1
+        print(f"skipped {where}: {reason}")
+
+    def note(self, where: str, message: str) -> None:
+        print(f"  note ({where}): {message}")
+
+    def write(self, entry: Entry) -> Path | None:
+        events = self.project.events_dir
+        path = events / f"{entry.stem}.md"
+        shown = content.display_path(path, self.project.root)
+        if entry.stem in self.taken:
+            self.skip(entry.where, f"{shown} already exists (an entry with this name or id)")
+            return None
+        if entry.record_key:
+            # A row corrected in the source since the last import gets another title; its key still matches.
+            same = re.compile(rf"\d{{4}}(?:-\d{{2}}){{0,2}}-{re.escape(entry.record_key)}(?:-.*)?")
+            earlier = sorted(stem for stem in self.taken if same.fullmatch(stem))
+            if earlier:
+                self.skip(entry.where, f"already exists: record {entry.record_key} was imported as {earlier[0]}")
+                return None
+        text = entry_text(entry.front, entry.body)
+        # Check it exactly as the build will read it, so no imported entry can break the build.
+        raw, problem = content.parse_entry(text, shown)
+        problems = [problem] if problem else []
+        if raw is not None:
+            problems += validate.validate_events([raw], self.config, self.project.root / "content")[1]
+        if problems:
+            self.skip(entry.where, "; ".join(f"{p.field}: {p.message}" if p.field else p.message
+                                             for p in problems))
+            return None
+        events.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+                handle.write(text)
+        except FileExistsError:
+            self.skip(entry.where, f"{shown} already exists")
+            return None
+        self.taken.add(entry.stem)
+        self.created += 1
+        print(f"created {shown} from {entry.where}")
+        for message in entry.notes:
+            self.note(entry.where, message)
+        return path
+
+    def summary(self) -> str:
+        return f"Imported {self.created} entries, skipped {self.skipped}."
+
+
+def date_stem(date: str, slug: str) -> str:
+    """2017-07-04T00:40Z + slug → 2017-07-04-slug (the day, month or year as precise as the date)."""
+    return f"{date[:10]}-{slug}" if slug else date[:10]
+
+
+def yaml_date(text: str) -> str | int:
+    # A bare year as a number: the string '2017' would have to be quoted in YAML.
+    return int(text) if text.isdigit() else text

@@ -1,0 +1,125 @@
+"""Data exports: events.json (with its JSON Schema), events.csv, and TimelineJS JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html import escape
+
+from markupsafe import Markup
+
+from ..model import ExportedEvent
+from ..timeline import Event, Timeline
+
+
+def _json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def exported(event: Event, base_url: str, body: str) -> dict:
+    fields = event.entry.model_dump(mode="json", exclude_none=True)
+    record = ExportedEvent(**{**event.entry.model_dump(), "id": event.id,
+                              "url": base_url + event.url.lstrip("/"), "body": body})
+    return {**fields, **record.model_dump(mode="json", include={"id", "url", "body"})}
+
+
+def events_json(timeline: Timeline) -> bytes:
+    base = timeline.config.base_url
+    return _json({
+        "$schema": base + "schema/event.json",
+        "title": timeline.config.title,
+        "base_url": base,
+        "events": [exported(event, base, event.body_markdown) for event in timeline.events],
+    })
+
+
+def event_schema(base_url: str) -> bytes:
+    schema = ExportedEvent.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": base_url + "schema/event.json",
+              **schema,
+              "description": "A site-gen event: the YAML front matter of one entry file. In events.json each "
+                             "event also has its url and Markdown body (readOnly)."}
+    return _json(schema)
+
+
+def _figure(figure) -> str:
+    value = f"{figure.value:,}" + (f" {figure.unit}" if figure.unit else "")
+    return f"{figure.what}: {'about ' if figure.approximate else ''}{value} ({figure.by})"
+
+
+def events_csv(timeline: Timeline) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "url", "title", "date", "end_date", "category", "actors", "location", "lat", "lon",
+                     "summary", "tags", "responds_to", "figures", "claims", "sources"])
+    base = timeline.config.base_url
+    for event in timeline.events:
+        e = event.entry
+        writer.writerow([
+            event.id, base + event.url.lstrip("/"), e.title, e.date.iso(), e.end_date.iso() if e.end_date else "",
+            e.category, "; ".join(e.actors), e.location.name if e.location else "",
+            "" if not e.location or e.location.lat is None else e.location.lat,
+            "" if not e.location or e.location.lon is None else e.location.lon,
+            e.summary, "; ".join(e.tags), "; ".join(e.responds_to), "; ".join(_figure(f) for f in e.figures),
+            "; ".join(f"{c.text} ({c.status}, {c.by})" for c in e.claims),
+            "; ".join(f"{s.publisher}: {s.title} <{s.url}>" for s in e.sources),
+        ])
+    return out.getvalue().encode()
+
+
+def _tl_date(when) -> dict:
+    """A TimelineJS date object. TimelineJS has no time zones: the local time as written is given, and
+    display_date says which offset it is in."""
+    date = {"year": when.year}
+    for part in ("month", "day", "hour", "minute", "second"):
+        if getattr(when, part) is not None:
+            date[part] = getattr(when, part)
+    date["display_date"] = when.display()
+    return date
+
+
+def timelinejs(timeline: Timeline) -> bytes:
+    """TimelineJS JSON. Lossy: TimelineJS has no place for coordinates, figures, claims or sources, so the
+    sources go into each slide's text as links."""
+    base = timeline.config.base_url
+    slides = []
+    for event in timeline.events:
+        e = event.entry
+        sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a> ({escape(s.publisher)})</li>'
+                          for s in e.sources)
+        slide = {
+            "unique_id": event.id,
+            "start_date": _tl_date(e.date),
+            "text": {"headline": e.title,
+                     "text": f"<p>{escape(e.summary)}</p>{event.body_html}<p>Sources:</p><ul>{sources}</ul>"},
+            "group": timeline.config.categories[e.category].name,
+            "display_date": event.date_display,
+        }
+        if e.end_date:
+            slide["end_date"] = _tl_date(e.end_date)
+        if e.image:
+            slide["media"] = {"url": base + e.image.src, "alt": e.image.alt, "caption": e.image.alt,
+                              "credit": e.image.credit + (" (AI-generated image)" if e.image.ai_generated else "")}
+        slides.append(slide)
+    return _json({"title": {"text": {"headline": timeline.config.title, "text": timeline.config.description}},
+                  "events": slides})
+
+
+def json_ld(event: Event, base_url: str) -> Markup:
+    """schema.org Event as JSON-LD for an event page. Escaped so no text can end the script element."""
+    e = event.entry
+    data = {"@context": "https://schema.org", "@type": "Event", "name": e.title, "description": e.summary,
+            "startDate": e.date.iso(), "url": base_url + event.url.lstrip("/"),
+            "eventStatus": "https://schema.org/EventScheduled"}
+    if e.end_date:
+        data["endDate"] = e.end_date.iso()
+    if e.location:
+        place = {"@type": "Place", "name": e.location.name}
+        if e.location.lat is not None:
+            place["geo"] = {"@type": "GeoCoordinates", "latitude": e.location.lat, "longitude": e.location.lon}
+        data["location"] = place
+    if e.image:
+        data["image"] = base_url + e.image.src
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
