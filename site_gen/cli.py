@@ -119,25 +119,23 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("import", help="write entries from a TimelineJS file or the CNS missile test database")
     formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
-    for name, help_text in (("timelinejs", "TimelineJS JSON, or the CSV of its Google Sheet template"),
-                            ("cns", "the CNS North Korea Missile Test Database, .xlsx or .csv")):
-        f = formats.add_parser(name, help=help_text)
-        f.add_argument("file", metavar="FILE")
-        f.add_argument("--category", metavar="SLUG",
-                       help="category for the entries (default: provocation)" if name == "cns" else
-                       "category for slides whose group names none (default: the first in site.yaml)")
-        f.add_argument("--actor", action="append", default=[], metavar="SLUG",
-                       help="actor for every entry; repeatable" + (" (default: north-korea)" if name == "cns" else ""))
-        f.set_defaults(run=cmd_import)
-    formats.choices["timelinejs"].add_argument(
-        "--utc-offset", default="Z", metavar="OFFSET",
-        help="UTC offset of slide times, e.g. +09:00, unless a display_date names one (default: Z)")
-    formats.choices["timelinejs"].add_argument(
-        "--source-url", metavar="URL", help="source for slides whose text has no link")
-    formats.choices["timelinejs"].add_argument(
-        "--source-publisher", metavar="NAME", help="publisher of --source-url (default: its host)")
-    formats.choices["cns"].add_argument(
-        "--database-url", metavar="URL", help="the database's address, cited as every entry's source")
+    tl = formats.add_parser("timelinejs", help="TimelineJS JSON, or the CSV of its Google Sheet template")
+    tl.add_argument("file", metavar="FILE")
+    tl.add_argument("--category", metavar="SLUG",
+                    help="category for slides whose group names none (default: the first in site.yaml)")
+    tl.add_argument("--actor", action="append", default=[], metavar="SLUG", help="actor for every entry; repeatable")
+    tl.add_argument("--utc-offset", default="Z", metavar="OFFSET",
+                    help="UTC offset of slide times, e.g. +09:00, unless a display_date names one (default: Z)")
+    tl.add_argument("--source-url", metavar="URL", help="source for slides whose text has no link")
+    tl.add_argument("--source-publisher", metavar="NAME", help="publisher of --source-url (default: its host)")
+    tl.set_defaults(run=cmd_import)
+    cn = formats.add_parser("cns", help="the CNS North Korea Missile Test Database, .xlsx or .csv")
+    cn.add_argument("file", metavar="FILE")
+    cn.add_argument("--category", metavar="SLUG", help="category for the entries (default: provocation)")
+    cn.add_argument("--actor", action="append", default=[], metavar="SLUG",
+                    help="actor for every entry; repeatable (default: north-korea, if site.yaml defines it)")
+    cn.add_argument("--database-url", metavar="URL", help="the database's address, cited as every entry's source")
+    cn.set_defaults(run=cmd_import)
     return top
 
 

@@ -5,7 +5,6 @@ which checks each entry as the build would, writes it with mode "x" and reports 
 """
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -105,8 +104,9 @@ def is_http_url(url: object) -> bool:
 def first_sentence(text: str, limit: int = 300) -> str:
     """The first sentence of plain text, cut at a word within `limit` characters."""
     text = " ".join(text.split())
-    # A sentence ends at . ! or ? followed by a space and a capital or a digit ("U.S. forces" stays whole).
-    match = re.search(r"[.!?][\"'”’)]?(?=\s+[\"'“‘(]?[A-Z0-9])", text)
+    # A sentence ends at . ! or ? followed by a space and anything but a lowercase letter ("U.S. forces"
+    # stays whole; Hangul has no case, so it ends there).
+    match = re.search(r"[.!?][\"'”’)]?(?=\s+[^\sa-z])", text)
     sentence = text[: match.end()] if match else text
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -22,7 +22,7 @@ from . import (Entry, InputError, Writer, check_choices, date_stem, first_senten
                is_http_url, present, slugify, text_of, yaml_date)
 
 # The Google Sheet template's columns, and where each goes in a JSON slide.
-CSV_DATE = {"year": "year", "month": "month", "day": "day", "time": "time"}
+CSV_DATE = ("year", "month", "day")
 CSV_FIELDS = {"headline": ("text", "headline"), "text": ("text", "text"), "media": ("media", "url"),
               "media credit": ("media", "credit"), "media caption": ("media", "caption"),
               "media thumbnail": ("media", "thumbnail"), "alt text": ("media", "alt")}
@@ -89,7 +89,7 @@ def read_csv(text: str) -> tuple[dict | None, list[tuple[str, dict]], int]:
         slide: dict = {"text": {}, "media": {}, "group": cells.get("group", ""), "row_problems": []}
         for prefix, key in (("", "start_date"), ("end ", "end_date")):
             if cells.get(prefix + "year"):
-                date = {part: cells.get(prefix + column) for part, column in CSV_DATE.items() if part != "time"}
+                date = {part: cells.get(prefix + part) for part in CSV_DATE}
                 date["display_date"] = "" if prefix else cells.get("display date", "")
                 try:
                     date.update(_csv_time(cells.get(prefix + "time")))

@@ -90,7 +90,7 @@ def timelinejs(timeline: Timeline) -> bytes:
         slide = {
             "unique_id": event.id,
             "start_date": _tl_date(e.date),
-            "text": {"headline": e.title,
+            "text": {"headline": escape(e.title),
                      "text": f"<p>{escape(e.summary)}</p>{event.body_html}<p>Sources:</p><ul>{sources}</ul>"},
             "group": timeline.config.categories[e.category].name,
             "display_date": event.date_display,
