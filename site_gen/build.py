@@ -82,12 +82,15 @@ class Builder:
         self.extra_head = extra_head
         self.renderer = Renderer(project.templates_dir)
         self._html: dict[tuple[bool, str], str] = {}  # (trusted, Markdown text) -> HTML
+        self._markdown: dict[bool, MarkdownRenderer] = {}
         self._checked: dict = {}  # (file, front matter) -> field-check result
 
     def to_html(self, text: str, trusted: bool) -> str:
         key = (trusted, text)
         if key not in self._html:
-            self._html[key] = MarkdownRenderer(trusted_html=trusted)(text)
+            if trusted not in self._markdown:
+                self._markdown[trusted] = MarkdownRenderer(trusted_html=trusted)  # costly to set up: one each
+            self._html[key] = self._markdown[trusted](text)
         return self._html[key]
 
     def load(self) -> tuple[Timeline, str, dict[str, tuple[str, str]]]:

@@ -9,6 +9,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .outputs.calendar import calendar
 from .outputs.exports import event_schema, events_csv, events_json, json_ld, timelinejs
@@ -110,6 +111,7 @@ def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str],
             path += "index.html"
         return prefix + path + (f"#{fragment}" if fragment else "")
 
+    url.prefix = prefix  # pages with the same way back to the root can share drawn fragments
     return url
 
 
@@ -173,7 +175,17 @@ class Renderer:
         env = self.env
         config = timeline.config
         base_url = config.base_url
-        shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head}
+        cards: dict[tuple, Markup] = {}
+
+        def card(event: Event, heading: str, url) -> Markup:
+            # An event's card is the same on every list page at the same depth: draw it once.
+            key = (event.id, heading, url.prefix)
+            if key not in cards:
+                cards[key] = Markup(env.get_template("card.html").render(
+                    site=config, event=event, heading=heading, url=url))
+            return cards[key]
+
+        shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
         result: dict[str, bytes] = {}
         cache: dict[str, tuple[str, bytes]] = {}
         problems: list[Problem] = []
