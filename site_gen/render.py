@@ -46,9 +46,31 @@ def listed(events: list[Event]) -> tuple[Event, ...]:
     return tuple(shown)
 
 
+INDEX_LIMIT = 150  # the index shows the latest events up to about this many (whole months); years keep the rest
+PER_PAGE = 100  # category, actor and tag pages list this many events a page
+
+
+def recent(events: list[Event], limit: int = INDEX_LIMIT) -> list[Event]:
+    """The latest whole months holding up to `limit` events (at least one month), oldest first."""
+    if len(events) <= limit:
+        return events
+    cut = len(events) - limit
+    month = (events[cut].entry.date.year, events[cut].entry.date.month)
+    while cut < len(events) and (events[cut].entry.date.year, events[cut].entry.date.month) == month:
+        cut += 1  # start at a month boundary so no month is shown half
+    return events[cut:] if cut < len(events) else events[-limit:]
+
+
+def term_page_path(kind: str, slug: str, number: int) -> str:
+    return f"{kind}/{slug}/" + ("" if number == 1 else f"page/{number}/") + "index.html"
+
+
 def page_specs(timeline: Timeline) -> list[PageSpec]:
     everything = tuple(timeline.events)
-    specs = [PageSpec("index.html", "index.html", {"timeline": timeline}, everything)]
+    shown = recent(timeline.events)
+    specs = [PageSpec("index.html", "index.html", {"timeline": timeline, "events": shown,
+                                                   "shown_years": {e.entry.date.year for e in shown}},
+                      everything)]
     for event in timeline.events:
         neighbours = (event.previous, event.next)
         thread = event.thread() or [*event.responds_to, event, *event.responses]
@@ -58,8 +80,15 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                         ("actors", timeline.actors), ("tags", timeline.tags)):
         specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms}, everything))
         for term in terms:
-            specs.append(PageSpec(f"{kind}/{term.slug}/index.html", "term.html", {"term": term},
-                                  listed(term.events)))
+            # A year is one page (the chart links to its months); other lists are split into pages.
+            size = (len(term.events) or 1) if kind == "years" else PER_PAGE
+            chunks = [term.events[i:i + size] for i in range(0, len(term.events), size)] or [[]]
+            pager = [term_page_path(kind, term.slug, n) for n in range(1, len(chunks) + 1)]
+            for number, chunk in enumerate(chunks, start=1):
+                specs.append(PageSpec(pager[number - 1], "term.html",
+                                      {"term": term, "events": chunk, "page_number": number,
+                                       "pager": ["/" + p.removesuffix("index.html") for p in pager]},
+                                      listed(term.events)))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline},

@@ -158,3 +158,30 @@ def test_a_colour_that_could_break_the_stylesheet_is_refused(project):
     assert result.returncode == 1
     assert ("site.yaml:7: categories.summit.colour: 'red; } body { display: none' is not a CSS colour: use #rrggbb, "
             "a colour name, rgb() or hsl()") in result.stderr
+
+
+def test_large_timelines_page_their_lists_and_keep_the_index_short(project):
+    from datetime import date, timedelta  # noqa: PLC0415
+
+    for i in range(260):
+        day = date(2024, 1, 1) + timedelta(days=i * 3)
+        project.event(f"e{i:03d}", date=day.isoformat(), tags=["srbm"], body=f"Body {i}.")
+    project.run("build", check=True)
+    out = project.output
+    pages = sorted(out.glob("tags/srbm/**/index.html"))
+    assert [p.relative_to(out).as_posix() for p in pages] == [
+        "tags/srbm/index.html", "tags/srbm/page/2/index.html", "tags/srbm/page/3/index.html"]
+    listed = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        listed += [li["id"] for li in soup.select("li.event")]
+    assert sorted(listed) == [f"e{i:03d}" for i in range(260)]  # each event once, on some page
+    second = BeautifulSoup((out / "tags/srbm/page/2/index.html").read_text(), "html.parser")
+    assert second.find("a", rel="prev")["href"] == "../../../../tags/srbm/index.html"
+    assert second.find("a", rel="next")["href"] == "../../../../tags/srbm/page/3/index.html"
+    index = BeautifulSoup((out / "index.html").read_text(), "html.parser")
+    shown = [li["id"] for li in index.select("#timeline li.event")]
+    assert 100 <= len(shown) <= 150 and shown[-1] == "e259"  # the latest, in whole months
+    assert index.select_one(".year-nav a")["href"] == "years/2024/index.html"  # 2024 is not on the index
+    assert index.select_one(".year-nav li:last-child a")["href"] == "#year-2026"
+    assert [(p, r) for p, r, f in local_references(out) if not f.is_file()] == []
