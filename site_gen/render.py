@@ -78,7 +78,8 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
         specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}, deps, (event,)))
     for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
                         ("actors", timeline.actors), ("tags", timeline.tags)):
-        specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms}, everything))
+        specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms,
+                                                                   "timeline": timeline}, everything))
         for term in terms:
             # A year is one page (the chart links to its months); other lists are split into pages.
             size = (len(term.events) or 1) if kind == "years" else PER_PAGE
@@ -185,8 +186,8 @@ def _shown(filename: str, templates: Path) -> str:
 
 
 class Renderer:
-    """Draws pages with Jinja. Keeps each page's fingerprint and bytes, so a later render redoes only
-    the pages whose inputs changed; the result is the same as drawing everything afresh."""
+    """Draws pages with Jinja. For the preview it keeps each page's fingerprint and bytes, so a later
+    render redoes only the pages whose inputs changed; the result is the same as drawing afresh."""
 
     def __init__(self, templates: Path):
         self.templates = templates
@@ -194,13 +195,8 @@ class Renderer:
         self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
         self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
 
-    def render(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[str, str]],
-               extra_head: str = "") -> dict[str, bytes]:
-        """Every page's bytes by output path. Template errors become Problems with the template's line.
-
-        `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
-        `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
-        """
+    def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
+        """A function that draws one page; it shares drawn cards between the pages it draws."""
         env = self.env
         config = timeline.config
         base_url = config.base_url
@@ -215,43 +211,56 @@ class Renderer:
             return cards[key]
 
         shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
-        result: dict[str, bytes] = {}
-        cache: dict[str, tuple[str, bytes]] = {}
-        problems: list[Problem] = []
-        self.rendered_last = 0
-        for spec in page_specs(timeline):
-            fingerprint = _fingerprint(site_key, spec, event_keys)
-            cached = self._cache.get(spec.path)
-            if cached and cached[0] == fingerprint:
-                result[spec.path] = cached[1]
-                cache[spec.path] = cached
-                continue
+
+        def draw(spec: PageSpec) -> bytes:
             if spec.make is not None:
-                result[spec.path] = spec.make()
-                cache[spec.path] = (fingerprint, result[spec.path])
-                self.rendered_last += 1
-                continue
+                return spec.make()
             url = link_maker(spec.path, base_url, spec.absolute_links)
-            canonical = base_url + spec.path.removesuffix("index.html")
+            return env.get_template(spec.template).render(
+                **shared, **spec.context, url=url, canonical=base_url + spec.path.removesuffix("index.html"),
+                page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
+
+        return draw
+
+    def draw_all(self, timeline: Timeline, specs: list[PageSpec], extra_head: str,
+                 keep: Callable[[str, bytes], None]) -> list[Problem]:
+        """Draw each page and hand it to `keep(path, bytes)`; return the template problems found."""
+        draw = self.drawer(timeline, extra_head)
+        problems: list[Problem] = []
+        for spec in specs:
             try:
-                html = env.get_template(spec.template).render(
-                    **shared, **spec.context, url=url, canonical=canonical, page_path=spec.path,
-                    absolute=lambda target: base_url + target.lstrip("/"))
+                keep(spec.path, draw(spec))
             except jinja2.TemplateNotFound as error:
-                problems.append(Problem(str(self.templates.name), 1, "template",
-                                        f"template not found: {error.name}"))
+                problems.append(Problem(str(self.templates.name), 1, "template", f"template not found: {error.name}"))
                 break
             except Exception as error:  # noqa: BLE001 - any template failure is the user's to fix, with its line
                 problems.append(_template_problem(error, self.templates))
                 if isinstance(error, jinja2.TemplateSyntaxError):
                     break
-                continue
-            result[spec.path] = html.encode("utf-8")
-            cache[spec.path] = (fingerprint, result[spec.path])
-            self.rendered_last += 1
+        return problems
+
+    def render(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[str, str]],
+               extra_head: str = "") -> dict[str, bytes]:
+        """Every page's bytes by output path, drawing only pages whose fingerprint changed.
+
+        `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
+        `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
+        """
+        specs = page_specs(timeline)
+        fingerprints = {spec.path: _fingerprint(site_key, spec, event_keys) for spec in specs}
+        result: dict[str, bytes] = {}
+        todo = []
+        for spec in specs:
+            cached = self._cache.get(spec.path)
+            if cached and cached[0] == fingerprints[spec.path]:
+                result[spec.path] = cached[1]
+            else:
+                todo.append(spec)
+        problems = self.draw_all(timeline, todo, extra_head, result.__setitem__)
         if problems:
             raise BuildError(problems)
-        self._cache = cache  # pages that no longer exist drop out
+        self.rendered_last = len(todo)
+        self._cache = {path: (fingerprints[path], data) for path, data in result.items()}  # gone pages drop out
         return result
 
 

@@ -15,10 +15,14 @@ from ..timeline import Timeline
 OUTLINE = Path(__file__).resolve().parent.parent / "data" / "outline.json"
 
 
-def month_chart(timeline: Timeline, url) -> Markup:
-    """One row of twelve monthly bars per year, stacked by category; each bar links to its month."""
+def month_chart(timeline: Timeline, url, events=None) -> Markup:
+    """One row of twelve monthly bars per year, stacked by category; each bar links to its month.
+    With `events`, only the years they fall in (the index shows its own years; /years/ shows all)."""
     counts: Counter = Counter()
+    years_shown = {e.entry.date.year for e in events} if events is not None else None
     for event in timeline.events:
+        if years_shown is not None and event.entry.date.year not in years_shown:
+            continue
         date = event.entry.date
         if date.month:
             counts[(date.year, date.month, event.entry.category)] += 1
