@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import time
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +13,9 @@ from . import content, validate
 from .markup import MarkdownRenderer
 from .model import SiteConfig
 from .problems import BuildError
-from .render import Renderer
+from .render import Renderer, page_specs
 from .timeline import Event, Page, Timeline, make_timeline
-from .write import write_site
+from .write import put, staged, write_files
 
 CONFIG_FILE = "site.yaml"
 
@@ -75,8 +78,9 @@ class Builder:
     pages it has drawn, so a rebuild after an edit redoes only what the edit affects."""
 
     def __init__(self, project: Project, base_url: str | None = None, drafts: bool = False,
-                 extra_head: str = ""):
+                 extra_head: str = "", jobs: int = 1):
         self.project = project
+        self.jobs = jobs
         self.base_url = base_url
         self.drafts = drafts
         self.extra_head = extra_head
@@ -92,6 +96,22 @@ class Builder:
                 self._markdown[trusted] = MarkdownRenderer(trusted_html=trusted)  # costly to set up: one each
             self._html[key] = self._markdown[trusted](text)
         return self._html[key]
+
+    def convert_all(self, texts: list[str], trusted: bool) -> None:
+        """Convert the Markdown not yet converted, in forked processes when there is much of it
+        (Python-Markdown takes about a millisecond an entry and holds the interpreter while it does)."""
+        global _SHARED
+        todo = sorted({t for t in texts if (trusted, t) not in self._html})
+        if self.jobs <= 1 or len(todo) < PARALLEL_FROM:
+            return
+        step = -(-len(todo) // (self.jobs * 4))
+        chunks = [todo[i:i + step] for i in range(0, len(todo), step)]
+        _SHARED = (trusted,)
+        try:
+            for chunk, html in zip(chunks, forked_map(_to_html, chunks, self.jobs)):
+                self._html.update(((trusted, t), h) for t, h in zip(chunk, html))
+        finally:
+            _SHARED = None
 
     def load(self) -> tuple[Timeline, str, dict[str, tuple[str, str]]]:
         """Load, validate and model everything; raise BuildError with every problem found.
@@ -110,6 +130,7 @@ class Builder:
         if problems:
             raise BuildError(problems)
         trusted = config.trusted_html
+        self.convert_all([v.raw.body for v in valid_events] + [v.raw.body for v in valid_pages], trusted)
         events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted), v.raw.body)
                   for v in valid_events]
         pages = [Page(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
@@ -148,10 +169,62 @@ def copied_files(folder: Path, prefix: str) -> dict[str, bytes]:
     return files
 
 
-def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False) -> BuildResult:
-    """Build the whole site into `output`. On any problem, raise BuildError and leave `output` as it was."""
+# Below this many pages a build draws in one process: forking workers would cost more than it saves.
+PARALLEL_FROM = 300
+_SHARED: tuple | None = None  # what forked workers read (copied into them by fork, never pickled)
+
+
+def _draw_range(bounds: tuple[int, int]) -> list:
+    renderer, timeline, specs, staging = _SHARED
+    return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging))
+
+
+def _to_html(texts: list[str]) -> list[str]:
+    to_html = MarkdownRenderer(trusted_html=_SHARED[0])
+    return [to_html(text) for text in texts]
+
+
+def forked_map(function, items: list, jobs: int) -> list:
+    """`function` over `items` in `jobs` forked processes, which inherit _SHARED as it is now."""
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(function, items, chunksize=1)
+
+
+def draw_into(builder: Builder, timeline: Timeline, staging: Path, jobs: int) -> list:
+    """Draw every page into `staging`, across `jobs` processes when the site is large."""
+    global _SHARED
+    specs = page_specs(timeline)
+    # The data files are the heaviest single pieces: they go first, each as its own task.
+    specs.sort(key=lambda spec: spec.make is None)
+    heavy = sum(spec.make is not None for spec in specs)
+    bounds = [(i, i + 1) for i in range(heavy)]
+    step = max(50, (len(specs) - heavy) // (jobs * 8))
+    bounds += [(i, min(i + step, len(specs))) for i in range(heavy, len(specs), step)]
+    if jobs <= 1 or len(specs) < PARALLEL_FROM:
+        return builder.renderer.draw_all(timeline, specs, "", partial(put, staging))
+    _SHARED = (builder.renderer, timeline, specs, staging)
+    try:
+        return [problem for part in forked_map(_draw_range, bounds, jobs) for problem in part]
+    finally:
+        _SHARED = None
+
+
+def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
+          jobs: int | None = None) -> BuildResult:
+    """Build the whole site into `output`. On any problem, raise BuildError and leave `output` as it was.
+
+    Markdown is converted, and pages drawn, in `jobs` forked processes (default: one per core) when
+    the site is large; each process writes its pages straight into the new folder.
+    """
     started = time.perf_counter()
-    timeline, files = Builder(project, base_url, drafts).render()
-    write_site(files, output, project.root)
-    return BuildResult(len(timeline.events), sum(p.endswith(".html") for p in files),
-                       time.perf_counter() - started, output)
+    jobs = jobs or os.cpu_count() or 1
+    builder = Builder(project, base_url, drafts, jobs=jobs)
+    timeline, _, _ = builder.load()
+    with staged(output, project.root) as staging:
+        problems = draw_into(builder, timeline, staging, jobs)
+        if problems:
+            raise BuildError(problems)
+        write_files(staging, copied_files(project.static_dir, "static/"))
+        write_files(staging, copied_files(project.media_dir, "media/"))
+        pages = sum(1 for _ in staging.rglob("*.html"))
+    return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output)

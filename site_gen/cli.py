@@ -26,7 +26,7 @@ def report_problems(error: BuildError, output: Path | None = None) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     project = Project(Path(args.project).resolve())
     output = Path(args.output) if args.output else project.root / "output"
-    result = build(project, output, base_url=args.base_url, drafts=args.drafts)
+    result = build(project, output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs)
     print(f"Built {result.events} events, {result.pages} pages in {result.seconds:.2f} s "
           f"→ {output} (open {output / 'index.html'})")
     return EXIT_OK
@@ -95,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="DIR", help="output folder (default: output/ in the project)")
     p.add_argument("--base-url", metavar="URL", help="the address the site is published at; overrides site.yaml")
     p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    p.add_argument("--jobs", type=int, metavar="N", help="processes for large sites (default: one per core)")
     p.set_defaults(run=cmd_build)
 
     p = commands.add_parser("serve", help="preview the site with live reload")

@@ -1,0 +1,107 @@
+"""Build benchmark: prints medians for cold, no-change and one-entry rebuilds, memory and output size.
+
+    python bench/benchmark.py --events 1000 10000 --runs 3
+    python bench/benchmark.py --events 1000 --reload      # also the preview's save-to-reload latency
+
+Each size gets a deterministic corpus (bench/corpus.py). Every build runs `site-gen build` in a
+fresh process, as a user would; "peak memory" is the largest resident set of the build and of
+any worker it forked (from getrusage). Figures are medians of --runs runs; the machine is shared,
+so compare ratios rather than single numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import make_corpus  # noqa: E402
+from reload_latency import measure as reload_latency  # noqa: E402
+
+
+def timed_build(folder: Path, *args: str) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one `site-gen build` in a new process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "site_gen", "build", *args], cwd=folder,
+                            capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB; max over all children so far
+    return took, max(peak, before) / 1024
+
+
+def edit_body(folder: Path, n: int) -> None:
+    path = sorted((folder / "content/events").glob("*.md"))[len(list((folder / "content/events").glob("*.md"))) // 2]
+    text = path.read_text()
+    path.write_text(text.replace("\n---\n", f"\n---\nEdited {n}.\n\n", 1))
+
+
+def edit_date(folder: Path, n: int) -> None:
+    path = sorted((folder / "content/events").glob("*.md"))[10]
+    text = path.read_text()
+    path.write_text(re.sub(r"^date: (\d{4})-(\d\d)-(\d\d)", lambda m: f"date: {m[1]}-{m[2]}-{(n % 27) + 1:02d}",
+                           text, count=1, flags=re.M))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def bench(events: int, runs: int, reload: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_corpus(Path(tmp) / "site", events)
+        cold, no_change, body, date, peaks = [], [], [], [], []
+        for run in range(runs):
+            shutil.rmtree(folder / "output", ignore_errors=True)
+            took, peak = timed_build(folder)
+            cold.append(took)
+            peaks.append(peak)
+            no_change.append(timed_build(folder)[0])
+            edit_body(folder, run)
+            body.append(timed_build(folder)[0])
+            edit_date(folder, run)
+            date.append(timed_build(folder)[0])
+        size = sum(p.stat().st_size for p in (folder / "output").rglob("*") if p.is_file())
+        files = sum(1 for p in (folder / "output").rglob("*") if p.is_file())
+        index_kb = (folder / "output/index.html").stat().st_size / 1024
+        result = {"events": events, "cold": median(cold), "no_change": median(no_change), "edit_body": median(body),
+                  "edit_date": median(date), "peak_mb": max(peaks), "output_mb": size / 2**20, "files": files,
+                  "index_kb": index_kb}
+        if reload:
+            latencies = reload_latency(folder, 7)
+            result["reload_ms"] = median(latencies["latencies"]) * 1000
+            result["preview_rebuild_ms"] = median(latencies["rebuilds"]) * 1000 if latencies["rebuilds"] else None
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, nargs="+", default=[1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reload", action="store_true", help="also measure the preview's save-to-reload latency")
+    args = parser.parse_args()
+    print("| events | cold build s | no-change rebuild s | one body edited s | one date changed s | "
+          "peak memory MB | output MB (files) | index KB |" + (" save-to-reload ms (preview rebuild ms) |"
+                                                               if args.reload else ""))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.reload else ""))
+    for events in args.events:
+        r = bench(events, args.runs, args.reload)
+        line = (f"| {r['events']:,} | {r['cold']:.2f} | {r['no_change']:.2f} | {r['edit_body']:.2f} | "
+                f"{r['edit_date']:.2f} | {r['peak_mb']:.0f} | {r['output_mb']:.0f} ({r['files']:,}) | "
+                f"{r['index_kb']:.0f} |")
+        if args.reload:
+            line += f" {r['reload_ms']:.0f} ({r['preview_rebuild_ms']:.0f}) |"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
