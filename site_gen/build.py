@@ -141,10 +141,10 @@ class Builder:
                            *_folder_digest(project.templates_dir))
         return make_timeline(config, events, pages), site_key, event_keys
 
-    def render(self) -> tuple[Timeline, dict[str, bytes]]:
-        """The whole site in memory: output path -> bytes."""
+    def render(self, lazy: bool = False) -> tuple[Timeline, dict[str, bytes]]:
+        """The whole site in memory: output path -> bytes (or, with `lazy`, Deferred for data files)."""
         timeline, site_key, event_keys = self.load()
-        files = self.renderer.render(timeline, site_key, event_keys, extra_head=self.extra_head)
+        files = self.renderer.render(timeline, site_key, event_keys, extra_head=self.extra_head, lazy=lazy)
         files.update(copied_files(self.project.static_dir, "static/"))
         files.update(copied_files(self.project.media_dir, "media/"))
         return timeline, files

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,6 +186,25 @@ def _shown(filename: str, templates: Path) -> str:
         return filename
 
 
+class Deferred:
+    """A file made on first use, then kept."""
+
+    def __init__(self, make: Callable[[], bytes]):
+        self._make = make
+        self._data: bytes | None = None
+        self._lock = threading.Lock()  # the server thread may ask while the build thread holds it
+
+    @property
+    def made(self) -> bool:
+        return self._data is not None
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            if self._data is None:
+                self._data = self._make()
+            return self._data
+
+
 class Renderer:
     """Draws pages with Jinja. For the preview it keeps each page's fingerprint and bytes, so a later
     render redoes only the pages whose inputs changed; the result is the same as drawing afresh."""
@@ -240,8 +260,11 @@ class Renderer:
         return problems
 
     def render(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[str, str]],
-               extra_head: str = "") -> dict[str, bytes]:
+               extra_head: str = "", lazy: bool = False) -> dict[str, bytes]:
         """Every page's bytes by output path, drawing only pages whose fingerprint changed.
+
+        With `lazy`, files drawn by code (feeds, exports, the search index) come as Deferred: made on
+        first use. The preview uses it, so a save does not wait for exports nobody has opened.
 
         `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
         `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
@@ -254,12 +277,14 @@ class Renderer:
             cached = self._cache.get(spec.path)
             if cached and cached[0] == fingerprints[spec.path]:
                 result[spec.path] = cached[1]
+            elif lazy and spec.make is not None:
+                result[spec.path] = Deferred(spec.make)
             else:
                 todo.append(spec)
         problems = self.draw_all(timeline, todo, extra_head, result.__setitem__)
         if problems:
             raise BuildError(problems)
-        self.rendered_last = len(todo)
+        self.rendered_last = len(todo) + sum(isinstance(data, Deferred) and not data.made for data in result.values())
         self._cache = {path: (fingerprints[path], data) for path, data in result.items()}  # gone pages drop out
         return result
 

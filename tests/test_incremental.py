@@ -85,3 +85,18 @@ def test_a_body_edit_redraws_only_the_pages_that_show_the_event(project):
     assert warm.renderer.rendered_last < total / 2
     unchanged = warm.render()
     assert warm.renderer.rendered_last == 0 and unchanged[1] == second
+
+
+def test_lazy_data_files_are_made_on_first_use_and_equal_eager_ones(project):
+    from site_gen.render import Deferred  # noqa: PLC0415
+
+    seed(project)
+    warm = Builder(Project(project.root))
+    _, lazy = warm.render(lazy=True)
+    deferred = {path for path, data in lazy.items() if isinstance(data, Deferred)}
+    assert {"search-index.js", "data/events.json", "feeds/atom.xml"} <= deferred
+    assert not any(lazy[path].made for path in deferred)
+    edit_body(project)
+    _, lazy = warm.render(lazy=True)
+    _, eager = Builder(Project(project.root)).render()
+    assert {path: data() if isinstance(data, Deferred) else data for path, data in lazy.items()} == eager

@@ -18,10 +18,10 @@ def _json(data, indent: int | None = None) -> bytes:
 
 
 def exported(event: Event, base_url: str, body: str) -> dict:
-    fields = event.entry.model_dump(mode="json", exclude_none=True)
-    record = ExportedEvent(**{**event.entry.model_dump(), "id": event.id,
-                              "url": base_url + event.url.lstrip("/"), "body": body})
-    return {**fields, **record.model_dump(mode="json", include={"id", "url", "body"})}
+    """The event's front matter with every field, then the fields only the export has (see ExportedEvent)."""
+    record = event.entry.model_dump(mode="json", exclude_none=True)
+    record.update(id=event.id, url=base_url + event.url.lstrip("/"), body=body)
+    return record
 
 
 def events_json(timeline: Timeline) -> bytes:

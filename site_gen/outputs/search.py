@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import html
 import json
+from functools import lru_cache
 
 import nh3
 
 from ..timeline import Timeline
 
 
+@lru_cache(maxsize=None)  # the preview redoes the index on every save: only changed bodies cost anything
 def plain_text(body_html: str) -> str:
     """The words of a rendered body, without markup (nh3 with no allowed tags keeps only text)."""
     return " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
