@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
+import shutil
 import time
 from functools import partial
 from dataclasses import dataclass
@@ -13,9 +15,10 @@ from . import content, validate
 from .markup import MarkdownRenderer
 from .model import SiteConfig
 from .problems import BuildError
-from .render import Renderer, page_specs
+from . import __version__
+from .render import PageSpec, Renderer, fingerprint, page_specs
 from .timeline import Event, Page, Timeline, make_timeline
-from .write import put, staged, write_files
+from .write import MARKER, check_output_folder, put, staged, write_files
 
 CONFIG_FILE = "site.yaml"
 
@@ -57,6 +60,7 @@ class BuildResult:
     pages: int
     seconds: float
     output: Path
+    drawn: int = 0  # files drawn afresh; the others were carried over unchanged
 
 
 def load_config(project: Project, base_url: str | None = None) -> SiteConfig:
@@ -85,12 +89,14 @@ class Builder:
         self.drafts = drafts
         self.extra_head = extra_head
         self.renderer = Renderer(project.templates_dir)
-        self._html: dict[tuple[bool, str], str] = {}  # (trusted, Markdown text) -> HTML
+        self._html: dict[tuple[bool, str], str] = {}  # (trusted, digest of the Markdown) -> HTML
+        self.used_html: set[tuple[bool, str]] = set()  # what this build's entries needed
         self._markdown: dict[bool, MarkdownRenderer] = {}
         self._checked: dict = {}  # (file, front matter) -> field-check result
 
     def to_html(self, text: str, trusted: bool) -> str:
-        key = (trusted, text)
+        key = (trusted, _digest(text))
+        self.used_html.add(key)
         if key not in self._html:
             if trusted not in self._markdown:
                 self._markdown[trusted] = MarkdownRenderer(trusted_html=trusted)  # costly to set up: one each
@@ -101,7 +107,7 @@ class Builder:
         """Convert the Markdown not yet converted, in forked processes when there is much of it
         (Python-Markdown takes about a millisecond an entry and holds the interpreter while it does)."""
         global _SHARED
-        todo = sorted({t for t in texts if (trusted, t) not in self._html})
+        todo = sorted({t for t in texts if (trusted, _digest(t)) not in self._html})
         if self.jobs <= 1 or len(todo) < PARALLEL_FROM:
             return
         step = -(-len(todo) // (self.jobs * 4))
@@ -109,7 +115,7 @@ class Builder:
         _SHARED = (trusted,)
         try:
             for chunk, html in zip(chunks, forked_map(_to_html, chunks, self.jobs)):
-                self._html.update(((trusted, t), h) for t, h in zip(chunk, html))
+                self._html.update(((trusted, _digest(t)), h) for t, h in zip(chunk, html))
         finally:
             _SHARED = None
 
@@ -190,12 +196,11 @@ def forked_map(function, items: list, jobs: int) -> list:
         return pool.map(function, items, chunksize=1)
 
 
-def draw_into(builder: Builder, timeline: Timeline, staging: Path, jobs: int) -> list:
-    """Draw every page into `staging`, across `jobs` processes when the site is large."""
+def draw_into(builder: Builder, timeline: Timeline, specs: list[PageSpec], staging: Path, jobs: int) -> list:
+    """Draw the pages into `staging`, across `jobs` processes when there are many."""
     global _SHARED
-    specs = page_specs(timeline)
     # The data files are the heaviest single pieces: they go first, each as its own task.
-    specs.sort(key=lambda spec: spec.make is None)
+    specs = sorted(specs, key=lambda spec: spec.make is None)
     heavy = sum(spec.make is not None for spec in specs)
     bounds = [(i, i + 1) for i in range(heavy)]
     step = max(50, (len(specs) - heavy) // (jobs * 8))
@@ -209,22 +214,77 @@ def draw_into(builder: Builder, timeline: Timeline, staging: Path, jobs: int) ->
         _SHARED = None
 
 
+class BuildCache:
+    """What the last build made, kept in .cache/site-gen/ (git-ignored): each output file's fingerprint
+    and the HTML of each Markdown body. A file whose fingerprint is unchanged is carried over from the
+    previous output instead of drawn again; when nothing changed, nothing is written at all."""
+
+    VERSION = f"1:{__version__}"
+
+    def __init__(self, project: Project):
+        self.path = project.root / ".cache" / "site-gen" / "build.pickle"
+
+    def read(self) -> dict:
+        try:
+            with self.path.open("rb") as handle:
+                state = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            return {}  # no cache, or one from another version: build everything
+        return state if isinstance(state, dict) and state.get("version") == self.VERSION else {}
+
+    def write(self, state: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump({**state, "version": self.VERSION}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)
+
+
+def carry_over(old: Path, new: Path) -> None:
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)  # the same bytes, for free; the old folder is removed after the swap
+    except OSError:
+        shutil.copy2(old, new)
+
+
 def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, use_cache: bool = True) -> BuildResult:
     """Build the whole site into `output`. On any problem, raise BuildError and leave `output` as it was.
 
     Markdown is converted, and pages drawn, in `jobs` forked processes (default: one per core) when
-    the site is large; each process writes its pages straight into the new folder.
+    the site is large; each process writes its pages straight into the new folder. With the cache,
+    only files whose inputs changed are drawn; the rest are carried over from the previous output.
     """
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
+    output = output.resolve()
+    cache = BuildCache(project) if use_cache else None
+    state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)
-    timeline, _, _ = builder.load()
-    with staged(output, project.root) as staging:
-        problems = draw_into(builder, timeline, staging, jobs)
-        if problems:
-            raise BuildError(problems)
-        write_files(staging, copied_files(project.static_dir, "static/"))
-        write_files(staging, copied_files(project.media_dir, "media/"))
-        pages = sum(1 for _ in staging.rglob("*.html"))
-    return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output)
+    builder._html.update(state.get("html", {}))
+    timeline, site_key, event_keys = builder.load()
+    specs = page_specs(timeline)
+    copied = {**copied_files(project.static_dir, "static/"), **copied_files(project.media_dir, "media/")}
+    prints = {spec.path: fingerprint(site_key, spec, event_keys) for spec in specs}
+    prints.update((path, _digest(data.hex())) for path, data in copied.items())
+    previous = state.get("files", {}) if state.get("output") == str(output) and (output / MARKER).is_file() else {}
+    same = {path for path, value in prints.items() if previous.get(path) == value and (output / path).is_file()}
+    if len(same) == len(prints) == len(previous):
+        drawn = 0  # nothing changed: the output stays as it is, not a byte written
+        check_output_folder(output, project.root)
+    else:
+        with staged(output, project.root) as staging:
+            for path in same:
+                carry_over(output / path, staging / path)
+            todo = [spec for spec in specs if spec.path not in same]
+            problems = draw_into(builder, timeline, todo, staging, jobs)
+            if problems:
+                raise BuildError(problems)
+            write_files(staging, {path: data for path, data in copied.items() if path not in same})
+            drawn = len(todo)
+    if cache:
+        cache.write({"output": str(output), "files": prints,
+                     "html": {key: builder._html[key] for key in builder.used_html}})
+    pages = sum(path.endswith(".html") for path in prints)
+    return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output, drawn)

@@ -26,9 +26,10 @@ def report_problems(error: BuildError, output: Path | None = None) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     project = Project(Path(args.project).resolve())
     output = Path(args.output) if args.output else project.root / "output"
-    result = build(project, output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs)
+    result = build(project, output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs,
+                   use_cache=not args.no_cache)
     print(f"Built {result.events} events, {result.pages} pages in {result.seconds:.2f} s "
-          f"→ {output} (open {output / 'index.html'})")
+          f"({result.drawn} file{'s' if result.drawn != 1 else ''} drawn, the rest unchanged) → {output} (open {output / 'index.html'})")
     return EXIT_OK
 
 
@@ -96,6 +97,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", metavar="URL", help="the address the site is published at; overrides site.yaml")
     p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
     p.add_argument("--jobs", type=int, metavar="N", help="processes for large sites (default: one per core)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="draw every file afresh, ignoring .cache/site-gen/ (the result is the same)")
     p.set_defaults(run=cmd_build)
 
     p = commands.add_parser("serve", help="preview the site with live reload")

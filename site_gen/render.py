@@ -270,7 +270,7 @@ class Renderer:
         `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
         """
         specs = page_specs(timeline)
-        fingerprints = {spec.path: _fingerprint(site_key, spec, event_keys) for spec in specs}
+        fingerprints = {spec.path: fingerprint(site_key, spec, event_keys) for spec in specs}
         result: dict[str, bytes] = {}
         todo = []
         for spec in specs:
@@ -289,7 +289,7 @@ class Renderer:
         return result
 
 
-def _fingerprint(site_key: str, spec: PageSpec, event_keys: dict[str, tuple[str, str]]) -> str:
+def fingerprint(site_key: str, spec: PageSpec, event_keys: dict[str, tuple[str, str]]) -> str:
     digest = hashlib.sha256(f"{site_key}\0{spec.path}\0{spec.template}".encode())
     for event in spec.deps:
         digest.update(f"\0{event.id}\0{event_keys[event.id][0]}".encode())

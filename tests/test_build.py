@@ -37,8 +37,8 @@ def test_build_prints_a_summary_and_writes_every_page_type(project):
     project.event("reply", date="2026-01-05", category="response", responds_to=["launch"])
     project.write("content/pages/about.md", "---\ntitle: About\n---\nAbout **this**.\n")
     result = project.run("build", check=True)
-    assert re.fullmatch(r"Built 2 events, \d+ pages in \d+\.\d\d s → .*output \(open .*index\.html\)\n",
-                        result.stdout)
+    assert re.fullmatch(r"Built 2 events, \d+ pages in \d+\.\d\d s \(\d+ files? drawn, the rest unchanged\) "
+                        r"→ .*output \(open .*index\.html\)\n", result.stdout)
     out = project.output
     for rel in ["index.html", "events/launch/index.html", "events/reply/index.html", "years/2026/index.html",
                 "categories/provocation/index.html", "actors/north-korea/index.html", "tags/srbm/index.html",

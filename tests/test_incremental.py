@@ -100,3 +100,40 @@ def test_lazy_data_files_are_made_on_first_use_and_equal_eager_ones(project):
     _, lazy = warm.render(lazy=True)
     _, eager = Builder(Project(project.root)).render()
     assert {path: data() if isinstance(data, Deferred) else data for path, data in lazy.items()} == eager
+
+
+EDITS = [edit_body, edit_title, edit_date, edit_category, edit_responds_to, add_entry, delete_entry, edit_template,
+         edit_config, edit_page]
+
+
+def output_files(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cached_command_line_builds_equal_fresh_ones_after_every_edit(project, tmp_path, jobs):
+    from site_gen.build import PARALLEL_FROM  # noqa: PLC0415
+
+    seed(project)
+    for i in range(PARALLEL_FROM if jobs == "2" else 0):  # enough pages for the forked workers to run
+        project.event(f"z-{i:03d}", date="2024-03-01", tags=[f"t{i % 7}"])
+    project.run("build", "--jobs", jobs, check=True)
+    for edit in EDITS:
+        edit(project)
+        project.run("build", "--jobs", jobs, check=True)
+        project.run("build", "--no-cache", "--output", str(tmp_path / edit.__name__), check=True)
+        cached, fresh = output_files(project.output), output_files(tmp_path / edit.__name__)
+        assert cached.keys() == fresh.keys(), edit.__name__
+        assert [path for path in fresh if cached[path] != fresh[path]] == [], edit.__name__
+
+
+def test_a_build_with_nothing_changed_writes_nothing(project):
+    seed(project)
+    project.run("build", check=True)
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in project.output.rglob("*")}
+    result = project.run("build", check=True)
+    assert "(0 files drawn" in result.stdout
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in project.output.rglob("*")} == before
+    (project.output / "events/a-launch/index.html").unlink()  # a file gone from the output is made again
+    assert "(1 file drawn" in project.run("build", check=True).stdout
+    assert (project.output / "events/a-launch/index.html").is_file()
