@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import content, validate
-from .markup import MarkdownRenderer
+from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig
-from .problems import BuildError
+from .problems import BuildError, Problem
 from . import __version__
 from .render import PageSpec, Renderer, fingerprint, page_specs
 from .timeline import Event, Page, Timeline, make_timeline
-from .write import MARKER, check_output_folder, put, staged, write_files
+from .write import MARKER, check_output_folder, put, recover, staged, write_files
 
 CONFIG_FILE = "site.yaml"
 
@@ -91,33 +91,37 @@ class Builder:
         self.renderer = Renderer(project.templates_dir)
         self._html: dict[tuple[bool, str], str] = {}  # (trusted, digest of the Markdown) -> HTML
         self.used_html: set[tuple[bool, str]] = set()  # what this build's entries needed
-        self._markdown: dict[bool, MarkdownRenderer] = {}
         self._checked: dict = {}  # (file, front matter) -> field-check result
 
     def to_html(self, text: str, trusted: bool) -> str:
         key = (trusted, _digest(text))
         self.used_html.add(key)
         if key not in self._html:
-            if trusted not in self._markdown:
-                self._markdown[trusted] = MarkdownRenderer(trusted_html=trusted)  # costly to set up: one each
-            self._html[key] = self._markdown[trusted](text)
+            self._html[key] = MarkdownRenderer(trusted_html=trusted)(text)
         return self._html[key]
 
-    def convert_all(self, texts: list[str], trusted: bool) -> None:
-        """Convert the Markdown not yet converted, in forked processes when there is much of it
-        (Python-Markdown takes about a millisecond an entry and holds the interpreter while it does)."""
+    def body_problems(self, raws: list[content.RawEntry], trusted: bool) -> list[Problem]:
+        """Convert every body not converted yet (in forked processes when there are many: Python-Markdown
+        takes about a millisecond an entry) and report the ones it cannot convert, with file and line."""
         global _SHARED
-        todo = sorted({t for t in texts if (trusted, _digest(t)) not in self._html})
-        if self.jobs <= 1 or len(todo) < PARALLEL_FROM:
-            return
-        step = -(-len(todo) // (self.jobs * 4))
-        chunks = [todo[i:i + step] for i in range(0, len(todo), step)]
-        _SHARED = (trusted,)
-        try:
-            for chunk, html in zip(chunks, forked_map(_to_html, chunks, self.jobs)):
-                self._html.update(((trusted, _digest(t)), h) for t, h in zip(chunk, html))
-        finally:
-            _SHARED = None
+        todo = sorted({raw.body for raw in raws if (trusted, _digest(raw.body)) not in self._html})
+        failed: dict[str, str] = {}
+        if self.jobs > 1 and len(todo) >= PARALLEL_FROM:
+            step = -(-len(todo) // (self.jobs * 4))
+            chunks = [todo[i:i + step] for i in range(0, len(todo), step)]
+            _SHARED = (trusted,)
+            try:
+                results = [r for part in forked_map(_to_html, chunks, self.jobs) for r in part]
+            finally:
+                _SHARED = None
+        else:
+            results = [_convert_one(MarkdownRenderer(trusted_html=trusted), text) for text in todo]
+        for text, (html, error) in zip(todo, results):
+            if error:
+                failed[text] = error
+            else:
+                self._html[(trusted, _digest(text))] = html
+        return [Problem(raw.file, raw.body_line, "body", failed[raw.body]) for raw in raws if raw.body in failed]
 
     def load(self) -> tuple[Timeline, str, dict[str, tuple[str, str]]]:
         """Load, validate and model everything; raise BuildError with every problem found.
@@ -132,11 +136,12 @@ class Builder:
         valid_events, found = validate.validate_events(raw_events, config, project.root / "content",
                                                            self.drafts, self._checked)
         valid_pages, found_in_pages = validate.validate_pages(raw_pages)
-        problems += page_problems + found + found_in_pages
+        problems += page_problems + found + found_in_pages + validate.validate_media(project.media_dir, project.root)
+        trusted = config.trusted_html
+        checked = [raw for raw in raw_events + raw_pages if self.drafts or raw.front.get("draft") is not True]
+        problems += self.body_problems(checked, trusted)  # drafts left out are left unchecked
         if problems:
             raise BuildError(problems)
-        trusted = config.trusted_html
-        self.convert_all([v.raw.body for v in valid_events] + [v.raw.body for v in valid_pages], trusted)
         events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted), v.raw.body)
                   for v in valid_events]
         pages = [Page(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
@@ -185,9 +190,16 @@ def _draw_range(bounds: tuple[int, int]) -> list:
     return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging))
 
 
-def _to_html(texts: list[str]) -> list[str]:
+def _convert_one(to_html: MarkdownRenderer, text: str) -> tuple[str, str]:
+    try:
+        return to_html(text), ""
+    except MarkupError as error:
+        return "", str(error)
+
+
+def _to_html(texts: list[str]) -> list[tuple[str, str]]:
     to_html = MarkdownRenderer(trusted_html=_SHARED[0])
-    return [to_html(text) for text in texts]
+    return [_convert_one(to_html, text) for text in texts]
 
 
 def forked_map(function, items: list, jobs: int) -> list:
@@ -259,6 +271,9 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     output = output.resolve()
+    check_output_folder(output, project.root)
+    if output.parent.is_dir():
+        recover(output)  # first, so even a build that fails leaves a site killed mid-swap put back
     cache = BuildCache(project) if use_cache else None
     state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from .build import Project, build
 from .problems import BuildError, UsageError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
 
 
 def report_problems(error: BuildError, output: Path | None = None) -> None:
@@ -155,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception:  # noqa: BLE001 - anything else is a bug in site-gen, not in the user's files
+        traceback.print_exc()
+        print("site-gen: internal error (a bug in site-gen, not in your files); please report it with the "
+              "lines above", file=sys.stderr)
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

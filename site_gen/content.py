@@ -26,6 +26,12 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 
 FENCE = "---"
 
+# YAML aliases point at a value already built, so a "billion laughs" document loads in microseconds
+# and holds a few hundred objects, but anything that walks it as a tree (validation, an error message
+# quoting the value) meets billions. Without aliases a document cannot hold many more values than it
+# has characters, so a document that expands beyond this is refused before anything walks it.
+EXTRA_VALUES_ALLOWED = 10_000
+
 
 @dataclass(frozen=True)
 class RawEntry:
@@ -64,18 +70,54 @@ def parse_entry(text: str, shown: str) -> tuple[RawEntry | None, Problem | None]
     except StopIteration:
         return None, Problem(shown, 1, "", "front matter is not closed: add a line '---' after the YAML fields")
     front_text = "\n".join(lines[1:end])
-    try:
-        front = yaml.load(front_text, Loader=FrontMatterLoader)  # noqa: S506 - a safe loader
-    except yaml.MarkedYAMLError as error:
-        return None, yaml_problem(error, shown, first_line=2)
-    except (yaml.YAMLError, RecursionError) as error:
-        return None, Problem(shown, 2, "", f"malformed YAML: {type(error).__name__}")
+    front, problem = load_yaml(front_text, shown, first_line=2)
+    if problem:
+        return None, problem
     if front is None:
         front = {}
     if not isinstance(front, dict):
         return None, Problem(shown, 2, "", "front matter must be a mapping of fields (name: value)")
     body = "\n".join(lines[end + 1:])
     return RawEntry(shown, front, front_text, body, end + 2), None
+
+
+def load_yaml(text: str, shown: str, first_line: int) -> tuple[Any, Problem | None]:
+    """Parse YAML text with the safe loader; anything it cannot make into plain data is a problem."""
+    try:
+        data = yaml.load(text, Loader=FrontMatterLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        return None, yaml_problem(error, shown, first_line)
+    except yaml.YAMLError as error:
+        return None, Problem(shown, first_line, "", f"malformed YAML: {type(error).__name__}")
+    except RecursionError:  # the C parser stops at 1000 levels, the pure-Python one may not get that far
+        return None, Problem(shown, first_line, "", "malformed YAML: nested too deeply")
+    except Exception:  # noqa: BLE001 - PyYAML's constructors raise whatever they meet: int() refuses more
+        # than 4300 digits, and explicit tags that do not fit their value (!!float '', !!bool x,
+        # !!timestamp x) fail with IndexError, KeyError, AttributeError...
+        return None, Problem(shown, first_line, "", "malformed YAML: a value that cannot be read (a number of "
+                             "more than 4300 digits, or a !!tag that does not fit its value); put text in quotes")
+    if _expands_beyond(data, EXTRA_VALUES_ALLOWED + 2 * len(text)):
+        return None, Problem(shown, first_line, "", "YAML aliases (*name) expand to too many values; "
+                             "write the values out instead of nesting aliases")
+    return data, None
+
+
+def _expands_beyond(data: Any, limit: int) -> bool:
+    """Whether `data`, walked as a tree (each alias expanded, cycles followed), has more than `limit` values.
+    Stops at the limit, so it takes at most `limit` steps whatever the document."""
+    stack = [data]
+    count = 0
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set)):
+            stack.extend(value)
+    return False
 
 
 def yaml_problem(error: yaml.MarkedYAMLError, shown: str, first_line: int) -> Problem:
@@ -97,6 +139,9 @@ def load_folder(folder: Path, project: Path) -> tuple[list[RawEntry], list[Probl
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue  # editor swap files, .git and the like
         shown = display_path(path, project)
+        if leads_outside(path, folder):
+            problems.append(outside_problem(shown, folder, project))
+            continue
         text, problem = read_text(path, shown)
         if problem is None:
             entry, problem = parse_entry(text, shown)
@@ -105,6 +150,21 @@ def load_folder(folder: Path, project: Path) -> tuple[list[RawEntry], list[Probl
         if problem is not None:
             problems.append(problem)
     return entries, problems
+
+
+def leads_outside(path: Path, folder: Path) -> bool:
+    """Whether `path` is, or passes through, a symbolic link to somewhere outside `folder`. Such a link
+    could publish any file the build can read (~/.ssh, /etc): it is never followed."""
+    try:
+        return not path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError in Python 3.11): reading it reports it
+        return False
+
+
+def outside_problem(shown: str, folder: Path, project: Path) -> Problem:
+    where = display_path(folder, project)
+    return Problem(shown, 1, "", f"a symbolic link that leads outside {where}/: refused, not read "
+                   f"(site-gen reads only files inside {where}/); copy the file in instead")
 
 
 def display_path(path: Path, project: Path) -> str:
@@ -120,14 +180,14 @@ def line_of(raw: RawEntry, loc: tuple[str | int, ...]) -> int:
     Only called when a problem is reported, so a valid build never composes the YAML twice.
     A missing field is reported at the line of the mapping that should hold it.
     """
-    try:
-        node = yaml.compose(raw.front_text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    try:  # the C loader: the pure-Python one recurses per level and fails on deep (valid) nesting
+        node = yaml.compose(raw.front_text, Loader=_BaseLoader)
+    except (yaml.YAMLError, RecursionError):
         return raw.front_line
     line = 0 if node is None else node.start_mark.line
     for key in loc:
         if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == key), None)
+            match = next(((k, v) for k, v in node.value if k.value == str(key)), None)  # key 1: "1"
             if match is None:
                 break
             line = match[0].start_mark.line
@@ -148,10 +208,9 @@ def load_yaml_file(path: Path, project: Path) -> tuple[RawEntry | None, Problem 
     text, problem = read_text(path, shown)
     if problem:
         return None, problem
-    try:
-        data = yaml.load(text, Loader=FrontMatterLoader)  # noqa: S506 - a safe loader
-    except yaml.MarkedYAMLError as error:
-        return None, yaml_problem(error, shown, first_line=1)
+    data, problem = load_yaml(text, shown, first_line=1)
+    if problem:
+        return None, problem
     if not isinstance(data, dict):
         return None, Problem(shown, 1, "", "the site config must be a mapping of settings")
     return RawEntry(shown, data, text, front_line=1), None

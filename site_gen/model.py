@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema, model_validator)
+                      WithJsonSchema, field_validator, model_validator)
 
 from .dates import EventDate, parse_event_date
 
@@ -73,10 +73,29 @@ Colour = Annotated[str, AfterValidator(_colour)]
 Id = Annotated[str, AfterValidator(_id)]
 
 
+# C0 control characters (tab and line ends apart): XML cannot carry them at all (a feed holding one is
+# broken for every reader) and HTML counts them as errors. YAML lets them in only as escapes ("\x01").
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_problem(text: str) -> str | None:
+    found = CONTROL.search(text)
+    return None if found is None else (f"holds the control character U+{ord(found.group()):04X}, which HTML and "
+                                       "XML cannot carry: remove it")
+
+
 class Strict(BaseModel):
     # Unknown fields are errors: they are usually typos, and the message suggests the nearest name.
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
                               arbitrary_types_allowed=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value):
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and (problem := control_character_problem(text)):
+                raise ValueError(problem)
+        return value
 
 
 class Location(Strict):
@@ -95,7 +114,7 @@ class Figure(Strict):
     """A number a source reported. Conflicting figures for the same `what` are shown side by side."""
 
     what: Text
-    value: float | int
+    value: float | int = Field(allow_inf_nan=False)  # YAML's .nan and .inf are no figure (and not JSON)
     unit: str = ""
     by: Text
     approximate: bool = False

@@ -2,8 +2,11 @@
 
 - watchfiles (inotify) notices saves within milliseconds and groups a burst of saves into one
   rebuild; livereload's own watcher polls every 800 ms and drops reloads within 3 s of the last.
-- livereload supplies the browser side: its livereload.js, the WebSocket it talks to, and the
-  script it injects into each HTML page. We tell it to reload once a rebuild is in place.
+- livereload supplies the browser side: its livereload.js and the WebSocket it talks to. We tell it
+  to reload once a rebuild is in place. Its usual way in, an inline script it injects into every
+  HTML page, would be blocked by the pages' Content-Security-Policy (script-src 'self'); instead the
+  preview builds every page with LIVE_SCRIPT in its <head>, an external script from this server,
+  which the policy allows as it is, so the preview runs under the same policy as the published site.
 - A rebuild reuses the Builder's caches, so only the pages an edit affects are drawn again.
 - A failed rebuild keeps the server up: every page shows the problems (file:line: field: message)
   until the files are fixed.
@@ -17,20 +20,34 @@ import posixpath
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
 from .build import CONFIG_FILE, Builder, Project
+from .render import Deferred
 from .problems import BuildError, UsageError
 
 DRAFT_NOTE = "Preview: drafts are shown here and marked; `site-gen build` leaves them out."
+# livereload.js reads the server's host and port from its own URL; served at the root, whatever the base path.
+LIVE_SCRIPT = '<script src="/livereload.js" defer></script>'
+# The types of every kind of file a site holds, fixed here: mimetypes alone depends on the machine's
+# /etc/mime.types (and Python's version), and a wrong type with nosniff breaks a stylesheet or script.
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml", ".ics": "text/calendar; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".png": "image/png",
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".avif": "image/avif", ".ico": "image/vnd.microsoft.icon",
+}
 
 
 @dataclass(frozen=True)
@@ -46,9 +63,11 @@ def error_page(problems: tuple[str, ...]) -> bytes:
     items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'">
 <title>Build failed · site-gen preview</title>
 <style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
 code{{white-space:pre-wrap}}h1{{color:#b03a2e}}</style>
+{LIVE_SCRIPT}
 </head><body><main>
 <h1>Build failed</h1>
 <p>The preview shows the last problems found. Fix the files below and save: this page reloads by itself.</p>
@@ -86,14 +105,13 @@ class SiteHandler(web.RequestHandler):
         if state.problems and rel.endswith(".html"):
             return self.send(500, error_page(state.problems), "text/html; charset=utf-8")
         body = state.files.get(rel)
+        if isinstance(body, Deferred):
+            body = body()  # feeds and exports are made when first asked for, not on every save
         if body is None:
             if f"{rel}/index.html" in state.files:
                 return self.redirect(path + "/")
             return self.send(404, self.not_found_page(), "text/html; charset=utf-8")
-        kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
-            kind += "; charset=utf-8"
-        self.send(200, body, kind)
+        self.send(200, body, content_type(rel))
 
     def not_found_page(self) -> bytes:
         state = self.preview.state
@@ -109,6 +127,11 @@ class SiteHandler(web.RequestHandler):
             self.write(body)
 
 
+def content_type(rel: str) -> str:
+    kind = CONTENT_TYPES.get(posixpath.splitext(rel)[1].lower())
+    return kind or mimetypes.guess_type(rel)[0] or "application/octet-stream"
+
+
 class PreviewServer(Server):
     """livereload's server with our site handler in place of its static-file handler."""
 
@@ -116,8 +139,16 @@ class PreviewServer(Server):
         super().__init__()
         self.preview = preview
 
-    def get_web_handlers(self, script):
-        return [(r"/(.*)", SiteHandler, {"preview": self.preview})]
+    def application(self, port: int, host: str, live_css: bool = False) -> None:
+        """livereload's application() without its transform that injects an inline script into each
+        HTML page: our pages load LIVE_SCRIPT, which their Content-Security-Policy allows."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        handlers = [(r"/livereload", LiveReloadHandler), (r"/livereload.js", LiveReloadJSHandler),
+                    (r"/(.*)", SiteHandler, {"preview": self.preview})]
+        # A deeper accept queue than tornado's 128: a burst of connections (a browser opening many tabs,
+        # a link checker) waits its turn instead of having its SYN dropped and retried a second later.
+        web.Application(handlers).listen(port, address=host, backlog=1024)
 
 
 class Preview:
@@ -126,7 +157,7 @@ class Preview:
         self.host = host
         self.port = port
         self.out = out
-        self.builder = Builder(project, drafts=drafts)
+        self.builder = Builder(project, drafts=drafts, extra_head=LIVE_SCRIPT)
         self.state = SiteState({})
         self.base_path = "/"
         self.loop: IOLoop | None = None
@@ -138,12 +169,18 @@ class Preview:
     def rebuild(self, reason: str = "") -> None:
         started = time.perf_counter()
         try:
-            timeline, files = self.builder.render()
+            timeline, files = self.builder.render(lazy=True)
         except BuildError as error:
             self.state = SiteState(self.state.files, tuple(map(str, error.problems)), self.state.version + 1)
             self.log(f"Build failed ({len(error.problems)} problem(s)); the browser shows them:")
             for problem in error.problems:
                 self.log(f"  {problem}")
+            return
+        except Exception as error:  # noqa: BLE001 - a bug must not end the watcher thread (no rebuild would
+            # ever come again, silently): show it like a problem and keep watching
+            self.state = SiteState(self.state.files, (f"site-gen failed unexpectedly (a bug, please report it): "
+                                                      f"{type(error).__name__}: {error}",), self.state.version + 1)
+            self.log(f"Build failed unexpectedly:\n{traceback.format_exc()}")
             return
         self.base_path = urlsplit(timeline.config.base_url).path or "/"
         self.state = SiteState(files, (), self.state.version + 1)

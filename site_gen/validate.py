@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 import typing
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ValidationError
 
-from .content import RawEntry, line_of
-from .model import ID, EventEntry, PageEntry, SiteConfig
+from .content import RawEntry, display_path, leads_outside, line_of, outside_problem
+from .model import CONTROL, ID, EventEntry, PageEntry, SiteConfig, control_character_problem
 from .problems import Problem
 
 # Top-level URL folders the generator writes itself; a free page may not take one.
 RESERVED_PATHS = {"events", "years", "categories", "actors", "tags", "static", "schema", "embed",
-                  "feeds", "data", "search", "404", "index"}
+                  "feeds", "data", "search", "404", "index", "map", "media"}
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,16 @@ def _message(error: dict, model: type[BaseModel]) -> str:
     message = message.removeprefix("Value error, ")
     if kind in ("string_type", "list_type", "dict_type", "model_type", "float_type", "int_type", "bool_type",
                 "float_parsing", "literal_error", "bool_parsing"):
-        message += f" (got {error['input']!r})" if len(repr(error["input"])) < 80 else ""
+        shown = _SHORT.repr(error["input"])
+        message += f" (got {shown})" if len(shown) < 80 else ""
     return message
+
+
+# The value quoted in a message is cut short as it is written out: a full repr() of a huge or deeply
+# nested value (a pasted document, shared YAML aliases) could take minutes and fill the terminal.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 100
+_SHORT.maxlevel = 3
 
 
 def check_model(raw: RawEntry, model: type[BaseModel], data: dict | None = None):
@@ -106,8 +115,10 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
     ids: dict[str, RawEntry] = {}  # every entry's id, valid or not, so responds_to can name a broken one
     left_out: set[str] = set()
     for raw in raws:
+        given = raw.front.get("id")
+        event_id = given if isinstance(given, str) and given else PurePosixPath(raw.file).stem
         if not drafts and raw.front.get("draft") is True:
-            left_out.add(raw.front.get("id") or PurePosixPath(raw.file).stem)
+            left_out.add(event_id)  # a draft's front matter is unchecked: its id may be anything
             continue
         key = (raw.file, raw.front_text)
         if checked is not None and key in checked:
@@ -116,9 +127,7 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
             entry, found = check_model(raw, EventEntry)
             if checked is not None:
                 checked[key] = (entry, found)
-        problems += found
-        given = raw.front.get("id")
-        event_id = given if isinstance(given, str) and given else PurePosixPath(raw.file).stem
+        problems += found + _body_problems(raw)
         if not ID.fullmatch(event_id) or event_id != event_id.lower():
             if not isinstance(given, str):
                 problems.append(Problem(raw.file, 1, "id", f"the file name gives the id {event_id!r}, which "
@@ -164,10 +173,27 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
                                         message))
         image = front.get("image")
         src = image.get("src") if isinstance(image, dict) else None
-        if isinstance(src, str) and src.startswith("media/") and content_dir and not (content_dir / src).is_file():
+        if isinstance(src, str) and src.startswith("media/") and content_dir and not _is_file(content_dir / src):
             problems.append(Problem(raw.file, line_of(raw, ("image", "src")), "image.src",
                                     f"no file content/{src}"))
     return valid, problems
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte: no such file either way
+        return False
+
+
+def _body_problems(raw: RawEntry) -> list[Problem]:
+    """Control characters in the body, at their line. (Bodies Markdown cannot convert are reported by
+    the build, which converts them, in parallel when there are many.)"""
+    found = CONTROL.search(raw.body)
+    if found:
+        line = raw.body_line + raw.body.count("\n", 0, found.start())
+        return [Problem(raw.file, line, "body", control_character_problem(found.group()))]
+    return []
 
 
 def _strings(value) -> list[tuple[int, str]]:
@@ -177,9 +203,10 @@ def _strings(value) -> list[tuple[int, str]]:
 def validate_pages(raws: list[RawEntry]) -> tuple[list[ValidEntry], list[Problem]]:
     problems: list[Problem] = []
     valid = []
+    slugs: dict[str, RawEntry] = {}
     for raw in raws:
         entry, found = check_model(raw, PageEntry)
-        problems += found
+        problems += found + _body_problems(raw)
         slug = PurePosixPath(raw.file).stem
         if entry is not None:
             if not ID.fullmatch(slug) or slug != slug.lower():
@@ -188,9 +215,37 @@ def validate_pages(raws: list[RawEntry]) -> tuple[list[ValidEntry], list[Problem
             elif slug in RESERVED_PATHS:
                 problems.append(Problem(raw.file, 1, "", f"page name {slug!r} is taken by the site's own "
                                         f"/{slug}/ pages: rename the file"))
+            elif slug in slugs:  # pages in sub-folders share one URL space: about.md and x/about.md collide
+                problems.append(Problem(raw.file, 1, "", f"page name {slug!r} is also used by "
+                                        f"{slugs[slug].file}: both would be /{slug}/; rename one"))
             else:
+                slugs[slug] = raw
                 valid.append(ValidEntry(slug, raw, entry))
     return valid, problems
+
+
+# Files in content/media are published as they are, on the site's own address. Pictures only: an SVG or
+# HTML file there could hold a script that runs when someone opens it (no page's policy covers it).
+MEDIA_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"}
+
+
+def validate_media(folder: Path, project: Path) -> list[Problem]:
+    """Problems with the files copied from content/media: links that lead out of it, and non-pictures.
+    Names starting with "." are skipped, as the copy skips them."""
+    problems = []
+    if not folder.is_dir():
+        return problems
+    for path in sorted(folder.rglob("*")):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        shown = display_path(path, project)
+        if leads_outside(path, folder):
+            problems.append(outside_problem(shown, folder, project))
+        elif path.suffix.lower() not in MEDIA_TYPES:
+            problems.append(Problem(shown, 1, "", f"only pictures ({', '.join(sorted(MEDIA_TYPES))}) are "
+                                    "published from content/media/: a script in any other kind of file "
+                                    "(an SVG, an HTML page) would run on the site's own address"))
+    return problems
 
 
 def validate_config(raw: RawEntry) -> tuple[SiteConfig | None, list[Problem]]:

@@ -1,0 +1,361 @@
+"""The preview server under hostile or heavy use: where it listens, path traversal, content types, the
+Content-Security-Policy with live reload, Hangul URLs, and a load test with a rebuild in the middle."""
+from __future__ import annotations
+
+import http.client
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><rect width="1" height="1"/></svg>\n'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Preview:
+    """`site-gen serve` in a subprocess; stdout and stderr read apart, line by line."""
+
+    def __init__(self, project, *args: str, host: str = "127.0.0.1"):
+        self.port = free_port()
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "site_gen", "serve", "--host", host, "--port", str(self.port), *args],
+            cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
+            threading.Thread(target=self._read, args=(stream, lines), daemon=True).start()
+        self.wait_for("Serving the preview at")
+
+    @staticmethod
+    def _read(stream, lines: list[str]) -> None:
+        for line in stream:
+            lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, after: int = 0, timeout: float = 30) -> float:
+        """Wait for a stdout line holding `text` (from line `after` on); return when it was seen."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(text in line for line in self.out[after:]):
+                return time.monotonic()
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited ({self.process.returncode}):\n" + "\n".join(self.out + self.err))
+            time.sleep(0.01)
+        raise AssertionError(f"no line with {text!r} within {timeout} s:\n" + "\n".join(self.out + self.err))
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def site(project):
+    project.event("launch", date="2026-01-04T07:50+09:00", body="The launch.")
+    project.event("reply", date="2026-01-05", category="response", responds_to=["launch"])
+    path = project.root / "content/events/launch.md"
+    path.write_text(path.read_text().replace("---\n", "---\n# SOURCE-ONLY-MARKER: a YAML comment\n", 1))
+    (project.root / "content/media").mkdir()
+    (project.root / "content/media/dot.png").write_bytes(PNG)
+    (project.root / "templates/static/dot.svg").write_bytes(SVG)  # a site's own drawing (media/ takes pictures)
+    return project
+
+
+@pytest.fixture
+def preview(site):
+    running = Preview(site)
+    yield running
+    running.stop()
+
+
+def raw_request(port: int, target: bytes, method: bytes = b"GET") -> tuple[int, dict[str, str], bytes]:
+    """Send the request line exactly as given (urllib and http.client would normalise or refuse it)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(method + b" " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+def test_listening_on_all_interfaces_warns(site):
+    running = Preview(site, host="0.0.0.0")
+    try:
+        deadline = time.monotonic() + 10
+        while not any("warning: listening on all interfaces (0.0.0.0)" in line and "drafts included" in line
+                      for line in running.err):
+            assert time.monotonic() < deadline, running.err
+            time.sleep(0.01)
+        status, _, _ = raw_request(running.port, b"/")
+        assert status == 200
+    finally:
+        running.stop()
+
+
+def test_loopback_by_default_and_no_warning(site):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "site_gen", "serve", "--port", str(port)], cwd=site.root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith(f"Built 2 events") or "Serving" in line
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if any(c.laddr.port == port for c in _listening()):
+                break
+            time.sleep(0.05)
+        addresses = {c.laddr.ip for c in _listening() if c.laddr.port == port}
+        assert addresses == {"127.0.0.1"}, addresses
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=10)
+    assert "warning" not in err
+
+
+def _listening():
+    """Listening TCP sockets from /proc/net/tcp (IPv4), as (ip, port) records."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    found = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        address, state = fields[1], fields[3]
+        if state != "0A":  # LISTEN
+            continue
+        ip_hex, port_hex = address.split(":")
+        ip = ".".join(str(int(ip_hex[i:i + 2], 16)) for i in (6, 4, 2, 0))
+        found.append(SimpleNamespace(laddr=SimpleNamespace(ip=ip, port=int(port_hex, 16))))
+    return found
+
+
+SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
+TRAVERSALS = [
+    b"/../secret.txt", b"/../../secret.txt", b"/events/../../secret.txt", b"/%2e%2e/secret.txt",
+    b"/%2E%2E/%2E%2E/secret.txt", b"/.%2e/secret.txt", b"/%252e%252e/secret.txt", b"/%252e%252e/%252e%252e/secret.txt",
+    b"/..%2fsecret.txt", b"/..%2f..%2fsecret.txt", b"/static/..%2f..%2f..%2fsecret.txt", b"/..%252fsecret.txt",
+    b"/..\\secret.txt", b"/%5c..%5csecret.txt", b"/static\\..\\..\\secret.txt", b"/..%5c..%5csecret.txt",
+    b"/%00", b"/secret.txt%00.html",
+    b"/..%00/secret.txt", b"/site.yaml", b"/secret.txt", b"/content/events/launch.md", b"/templates/base.html",
+    b"/static/../site.yaml", b"/output/index.html", b"//secret.txt", b"///../secret.txt",
+    b"http://127.0.0.1/../secret.txt", b"http://127.0.0.1/%2e%2e/secret.txt",
+]
+
+
+def test_no_path_leaves_the_site(site, tmp_path):
+    (site.root / "secret.txt").write_text(SECRET)  # beside content/, in the project
+    (tmp_path / "secret.txt").write_text(SECRET)  # beside the project
+    absolute = str(tmp_path / "secret.txt").encode()
+    running = Preview(site)
+    try:
+        for target in [*TRAVERSALS, absolute, b"/" + absolute, b"/" + absolute.replace(b"/", b"%2f"),
+                       b"file://" + absolute]:
+            for method in (b"GET", b"HEAD"):
+                status, _, body = raw_request(running.port, target, method)
+                assert status == 404, (target, status)
+                assert SECRET.encode() not in body and b"SOURCE-ONLY-MARKER" not in body, target
+        # Bytes HTTP does not allow in a request line, and overlong UTF-8 for "." (%c0%ae): refused by
+        # tornado (400 Bad Request) before any lookup.
+        for target in (b"/\x00secret.txt", b"/..\x00/secret.txt", b"/a b", b"/%c0%ae%c0%ae/secret.txt",
+                       b"/%e0%80%ae%e0%80%ae/secret.txt"):
+            status, _, body = raw_request(running.port, target)
+            assert status == 400 and SECRET.encode() not in body, (target, status)
+        status, _, body = raw_request(running.port, b"/events/launch/")  # the server is still fine
+        assert status == 200 and b"SOURCE-ONLY-MARKER" not in body
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("/", "text/html; charset=utf-8"),
+    ("/events/launch/index.html", "text/html; charset=utf-8"),
+    ("/404.html", "text/html; charset=utf-8"),
+    ("/static/style.css", "text/css; charset=utf-8"),
+    ("/static/categories.css", "text/css; charset=utf-8"),
+    ("/static/timeline.js", "text/javascript; charset=utf-8"),
+    ("/search-index.js", "text/javascript; charset=utf-8"),
+    ("/data/events.json", "application/json; charset=utf-8"),
+    ("/feeds/feed.json", "application/json; charset=utf-8"),
+    ("/schema/event.json", "application/json; charset=utf-8"),
+    ("/sitemap.xml", "application/xml; charset=utf-8"),
+    ("/feeds/atom.xml", "application/xml; charset=utf-8"),
+    ("/data/events.ics", "text/calendar; charset=utf-8"),
+    ("/data/events.csv", "text/csv; charset=utf-8"),
+    ("/robots.txt", "text/plain; charset=utf-8"),
+    ("/media/dot.png", "image/png"),
+    ("/static/dot.svg", "image/svg+xml"),
+])
+def test_content_types(preview, path, kind):
+    status, headers, body = raw_request(preview.port, path.encode())
+    assert status == 200, path
+    assert headers["content-type"] == kind
+    assert headers["x-content-type-options"] == "nosniff"
+    assert body
+
+
+def test_content_types_do_not_depend_on_the_machine():
+    """Each kind of file a site holds has its type fixed in serve.py, not left to /etc/mime.types."""
+    from site_gen.serve import content_type  # noqa: PLC0415
+
+    for name in ("a.html", "a.css", "a.js", "a.json", "a.xml", "a.svg", "a.ics", "a.csv", "a.png", "a.txt",
+                 "a.jpg", "a.webp", "A.PNG"):
+        assert content_type(name) != "application/octet-stream", name
+    assert content_type("a.unknown-kind") == "application/octet-stream"
+
+
+def test_a_hangul_id_is_served(site, page):
+    site.write("content/events/북한-미사일.md", (site.root / "content/events/reply.md").read_text())
+    running = Preview(site)
+    try:
+        path = "/events/" + quote("북한-미사일") + "/"
+        status, _, body = raw_request(running.port, path.encode())
+        assert status == 200 and "<h1>Event reply</h1>" in body.decode()
+        page.goto(running.url("/"))
+        page.locator('a[href="events/북한-미사일/index.html"]').first.click()
+        page.wait_for_load_state()
+        assert page.url == running.url(path + "index.html")
+        assert page.locator("h1").inner_text() == "Event reply"
+    finally:
+        running.stop()
+
+
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => window.__csp.push(
+    e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+def test_live_reload_works_under_the_pages_policy(site, preview, page):
+    """The preview's pages carry the site's Content-Security-Policy, and live reload still works: the
+    reload script is an external file from the server, not livereload's usual inline snippet."""
+    status, _, body = raw_request(preview.port, b"/events/launch/")
+    html = body.decode()
+    assert 'http-equiv="Content-Security-Policy"' in html
+    assert '<script src="/livereload.js" defer></script>' in html
+    assert "<script>" not in html and '<script type="text/javascript">' not in html  # nothing inline
+    console: list[str] = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and console.append(message.text))
+    page.add_init_script(WATCH_CSP)
+    page.goto(preview.url("/events/launch/"))
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()",
+                           timeout=10000)
+    path = site.root / "content/events/launch.md"
+    path.write_text(path.read_text().replace("The launch.", "The edited launch."))
+    page.locator(".body", has_text="The edited launch.").wait_for(timeout=5000)
+    # and the error page of a broken build reloads too, once fixed
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()")
+    broken = path.read_text()
+    path.write_text(broken.replace("category: provocation", "category: provocaton"))
+    page.locator("h1", has_text="Build failed").wait_for(timeout=5000)
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()")
+    path.write_text(broken)
+    page.locator("h1", has_text="Event launch").wait_for(timeout=5000)
+    assert page.evaluate("window.__csp") == [] and console == []
+
+
+def test_load_with_a_rebuild_in_the_middle(site):
+    """200 clients at once, each asking for pages again and again, while an edit makes the server
+    rebuild: every answer is 200, the content of one build or the other, never an error."""
+    for i in range(150):
+        site.event(f"bulk-{i:03d}", date=f"20{10 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=[f"t{i % 9}"])
+    running = Preview(site)
+    paths = ["/", "/events/launch/", "/events/bulk-007/", "/tags/t1/", "/static/style.css", "/search-index.js",
+             "/data/events.json", "/map/", "/years/", "/media/dot.png"]
+    clients, per_client = 200, 12
+    results: list[tuple[float, float, int | None, str | None]] = []  # (start, seconds, status, error)
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def client(number: int) -> None:
+        barrier.wait()
+        for k in range(per_client):
+            path = paths[(number + k) % len(paths)]
+            start = time.monotonic()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                connection.close()
+                outcome = (start, time.monotonic() - start, response.status, None)
+            except Exception as error:  # noqa: BLE001 - every failure is counted and reported
+                outcome = (start, time.monotonic() - start, None, repr(error))
+            with lock:
+                results.append(outcome)
+            time.sleep(0.05)  # spread the requests over the rebuild
+
+    try:
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        after = len(running.out)
+        barrier.wait()
+        began = time.monotonic()
+        time.sleep(0.1)
+        launch = site.root / "content/events/launch.md"
+        launch.write_text(launch.read_text().replace("title: Event launch", "title: Event launch, edited"))
+        edited = time.monotonic()
+        rebuilt = running.wait_for("Built 152 events", after=after)
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads)
+        status, _, body = raw_request(running.port, b"/events/launch/")
+        assert status == 200 and b"Event launch, edited" in body
+    finally:
+        running.stop()
+    errors = [r for r in results if r[2] != 200]
+    latencies = sorted(r[1] for r in results)
+    during = [r for r in results if r[0] < rebuilt and r[0] + r[1] > edited]
+    figures = (f"{len(results)} requests from {clients} concurrent clients in {time.monotonic() - began:.1f} s; "
+               f"{len(errors)} errors; latency median {statistics.median(latencies) * 1000:.1f} ms, "
+               f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms; "
+               f"{len(during)} requests overlapped the rebuild (edit → rebuilt {rebuilt - edited:.2f} s)")
+    print("\n" + figures)
+    assert len(results) == clients * per_client
+    assert errors == [], errors[:5]
+    assert during, "no request overlapped the rebuild"
+
+
+def test_an_unexpected_error_in_a_rebuild_keeps_the_preview_alive(site):
+    """A bug (any exception besides content problems) is shown like a problem; the next rebuild still runs."""
+    import io  # noqa: PLC0415
+
+    from site_gen.build import Project  # noqa: PLC0415
+    from site_gen.serve import Preview as PreviewState  # noqa: PLC0415
+
+    log = io.StringIO()
+    preview = PreviewState(Project(site.root), "127.0.0.1", 0, out=log)
+    preview.rebuild()
+    good = preview.state.files
+    assert "index.html" in good and not preview.state.problems
+    render = preview.builder.render
+    preview.builder.render = lambda **options: 1 / 0
+    preview.rebuild()  # does not raise
+    assert preview.state.files is good
+    assert preview.state.problems == ("site-gen failed unexpectedly (a bug, please report it): "
+                                      "ZeroDivisionError: division by zero",)
+    assert "Traceback" in log.getvalue()
+    preview.builder.render = render
+    preview.rebuild()
+    assert not preview.state.problems
