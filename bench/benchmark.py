@@ -46,9 +46,11 @@ def edit_body(folder: Path, n: int) -> None:
 
 
 def edit_date(folder: Path, n: int) -> None:
+    """Move one entry to another time on its day: it changes places with its neighbours, and no
+    response ever comes to precede what it answers."""
     path = sorted((folder / "content/events").glob("*.md"))[10]
     text = path.read_text()
-    path.write_text(re.sub(r"^date: (\d{4})-(\d\d)-(\d\d)", lambda m: f"date: {m[1]}-{m[2]}-{(n % 27) + 1:02d}",
+    path.write_text(re.sub(r"^date: (\d{4}-\d\d-\d\d)\S*", lambda m: f"date: {m[1]}T{n % 24:02d}:30+09:00",
                            text, count=1, flags=re.M))
 
 

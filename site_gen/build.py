@@ -16,7 +16,7 @@ from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig
 from .problems import BuildError, Problem
 from . import __version__
-from .render import PageSpec, Renderer, fingerprint, page_specs
+from .render import Fingerprints, PageSpec, Renderer, page_specs
 from .timeline import Event, Page, Timeline, make_timeline
 from .write import MARKER, check_output_folder, put, recover, staged, write_files
 
@@ -281,7 +281,8 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     timeline, site_key, event_keys = builder.load()
     specs = page_specs(timeline)
     copied = {**copied_files(project.static_dir, "static/"), **copied_files(project.media_dir, "media/")}
-    prints = {spec.path: fingerprint(site_key, spec, event_keys) for spec in specs}
+    fingerprint = Fingerprints(site_key, event_keys)
+    prints = {spec.path: fingerprint(spec) for spec in specs}
     prints.update((path, _digest(data.hex())) for path, data in copied.items())
     previous = state.get("files", {}) if state.get("output") == str(output) and (output / MARKER).is_file() else {}
     same = {path for path, value in prints.items() if previous.get(path) == value and (output / path).is_file()}

@@ -82,6 +82,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
         specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms,
                                                                    "timeline": timeline}, everything))
         for term in terms:
+            shown_in_lists = listed(term.events)  # one tuple for all the term's pages: digested once
             # A year is one page (the chart links to its months); other lists are split into pages.
             size = (len(term.events) or 1) if kind == "years" else PER_PAGE
             chunks = [term.events[i:i + size] for i in range(0, len(term.events), size)] or [[]]
@@ -90,7 +91,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                 specs.append(PageSpec(pager[number - 1], "term.html",
                                       {"term": term, "events": chunk, "page_number": number,
                                        "pager": ["/" + p.removesuffix("index.html") for p in pager]},
-                                      listed(term.events)))
+                                      shown_in_lists))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline},
@@ -270,7 +271,8 @@ class Renderer:
         `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
         """
         specs = page_specs(timeline)
-        fingerprints = {spec.path: fingerprint(site_key, spec, event_keys) for spec in specs}
+        fingerprint = Fingerprints(site_key, event_keys)
+        fingerprints = {spec.path: fingerprint(spec) for spec in specs}
         result: dict[str, bytes] = {}
         todo = []
         for spec in specs:
@@ -289,10 +291,25 @@ class Renderer:
         return result
 
 
-def fingerprint(site_key: str, spec: PageSpec, event_keys: dict[str, tuple[str, str]]) -> str:
-    digest = hashlib.sha256(f"{site_key}\0{spec.path}\0{spec.template}".encode())
-    for event in spec.deps:
-        digest.update(f"\0{event.id}\0{event_keys[event.id][0]}".encode())
-    for event in spec.bodies:
-        digest.update(f"\0body\0{event.id}\0{event_keys[event.id][1]}".encode())
-    return digest.hexdigest()
+class Fingerprints:
+    """A page's fingerprint: the site-wide inputs, its path and template, and the front matter (and,
+    where shown, bodies) of its events. Event lists shared by many pages (a term's, or every event)
+    are digested once."""
+
+    def __init__(self, site_key: str, event_keys: dict[str, tuple[str, str]]):
+        self.site_key = site_key
+        self.event_keys = event_keys
+        self._lists: dict[tuple[int, int], tuple[tuple, str]] = {}
+
+    def _digest(self, events: tuple[Event, ...], part: int) -> str:
+        key = (id(events), part)
+        if key not in self._lists:  # the tuple is kept with its digest, so its id is not reused meanwhile
+            keys = self.event_keys
+            joined = "".join(f"\0{event.id}\0{keys[event.id][part]}" for event in events)
+            self._lists[key] = (events, hashlib.sha256(joined.encode()).hexdigest())
+        return self._lists[key][1]
+
+    def __call__(self, spec: PageSpec) -> str:
+        text = f"{self.site_key}\0{spec.path}\0{spec.template}\0{self._digest(spec.deps, 0)}\0" \
+               f"{self._digest(spec.bodies, 1)}"
+        return hashlib.sha256(text.encode()).hexdigest()
