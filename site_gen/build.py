@@ -92,6 +92,27 @@ class Builder:
         self._html: dict[tuple[bool, str], str] = {}  # (trusted, digest of the Markdown) -> HTML
         self.used_html: set[tuple[bool, str]] = set()  # what this build's entries needed
         self._checked: dict = {}  # (file, front matter) -> field-check result
+        self._parsed: dict = {}  # (file, digest of its text) -> (RawEntry or None, Problem or None)
+        self.used_parsed: set = set()
+        self.used_checked: set = set()
+
+    def parse(self, text: str, shown: str):
+        key = (shown, _digest(text))
+        self.used_parsed.add(key)
+        if key not in self._parsed:
+            self._parsed[key] = content.parse_entry(text, shown)
+        return self._parsed[key]
+
+    def remembered(self) -> dict:
+        """What this build parsed, checked and converted, for the next build (the cache keeps only this)."""
+        return {"parsed": {k: self._parsed[k] for k in self.used_parsed if k in self._parsed},
+                "checked": {k: self._checked[k] for k in self.used_checked if k in self._checked},
+                "html": {k: self._html[k] for k in self.used_html if k in self._html}}
+
+    def remember(self, state: dict) -> None:
+        self._parsed.update(state.get("parsed", {}))
+        self._checked.update(state.get("checked", {}))
+        self._html.update(state.get("html", {}))
 
     def to_html(self, text: str, trusted: bool) -> str:
         key = (trusted, _digest(text))
@@ -131,8 +152,9 @@ class Builder:
         """
         project = self.project
         config = load_config(project, self.base_url)
-        raw_events, problems = content.load_folder(project.events_dir, project.root)
-        raw_pages, page_problems = content.load_folder(project.pages_dir, project.root)
+        raw_events, problems = content.load_folder(project.events_dir, project.root, self.parse)
+        raw_pages, page_problems = content.load_folder(project.pages_dir, project.root, self.parse)
+        self.used_checked = {(raw.file, raw.front_text) for raw in raw_events}
         valid_events, found = validate.validate_events(raw_events, config, project.root / "content",
                                                            self.drafts, self._checked)
         valid_pages, found_in_pages = validate.validate_pages(raw_pages)
@@ -231,10 +253,12 @@ class BuildCache:
     and the HTML of each Markdown body. A file whose fingerprint is unchanged is carried over from the
     previous output instead of drawn again; when nothing changed, nothing is written at all."""
 
-    VERSION = f"1:{__version__}"
-
     def __init__(self, project: Project):
         self.path = project.root / ".cache" / "site-gen" / "build.pickle"
+        # Parsed entries and checked models are kept as objects: any change to site-gen's code
+        # (an upgrade, or an edit) makes the cache another version's, and it is not used.
+        package = Path(__file__).parent
+        self.VERSION = _digest(__version__, *(p.read_text() for p in sorted(package.rglob("*.py"))))
 
     def read(self) -> dict:
         try:
@@ -277,7 +301,7 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     cache = BuildCache(project) if use_cache else None
     state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)
-    builder._html.update(state.get("html", {}))
+    builder.remember(state)
     timeline, site_key, event_keys = builder.load()
     specs = page_specs(timeline)
     copied = {**copied_files(project.static_dir, "static/"), **copied_files(project.media_dir, "media/")}
@@ -299,8 +323,7 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
                 raise BuildError(problems)
             write_files(staging, {path: data for path, data in copied.items() if path not in same})
             drawn = len(todo)
-    if cache:
-        cache.write({"output": str(output), "files": prints,
-                     "html": {key: builder._html[key] for key in builder.used_html}})
+    if cache and drawn:  # when nothing was drawn the cache already says all there is to say
+        cache.write({"output": str(output), "files": prints, **builder.remembered()})
     pages = sum(path.endswith(".html") for path in prints)
     return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output, drawn)

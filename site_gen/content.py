@@ -129,8 +129,10 @@ def yaml_problem(error: yaml.MarkedYAMLError, shown: str, first_line: int) -> Pr
     return Problem(shown, first_line + (mark.line if mark else 0), "", message)
 
 
-def load_folder(folder: Path, project: Path) -> tuple[list[RawEntry], list[Problem]]:
-    """Every `*.md` under `folder` (sorted, so builds are deterministic), parsed."""
+def load_folder(folder: Path, project: Path, parse=None) -> tuple[list[RawEntry], list[Problem]]:
+    """Every `*.md` under `folder` (sorted, so builds are deterministic), parsed (by `parse`, which a
+    build with a cache gives to reuse what it parsed before)."""
+    parse = parse or parse_entry
     entries: list[RawEntry] = []
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -144,7 +146,7 @@ def load_folder(folder: Path, project: Path) -> tuple[list[RawEntry], list[Probl
             continue
         text, problem = read_text(path, shown)
         if problem is None:
-            entry, problem = parse_entry(text, shown)
+            entry, problem = parse(text, shown)
             if entry is not None:
                 entries.append(entry)
         if problem is not None:
