@@ -41,4 +41,4 @@ test: $(VENV)/.installed-test browser $(NPM_TOOLS)/.installed
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output .pytest_cache test-artifacts
+	rm -rf output .pytest_cache .cache/test-artifacts .cache/site-gen

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# Hypothesis keeps its files under .cache/ (git-ignored) rather than a .hypothesis/ folder at the top.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(REPO / ".cache" / "hypothesis"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 SITE_YAML = """\

@@ -11,7 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / ".cache/npm/node_modules/axe-core/axe.min.js"
-ARTIFACTS = REPO / "test-artifacts"
+ARTIFACTS = REPO / ".cache" / "test-artifacts"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LAUNCH = "2026-01-04-ballistic-missiles-first-test-of-2026"
 
