@@ -35,7 +35,6 @@ from .build import CONFIG_FILE, Builder, Project
 from .render import Deferred
 from .problems import BuildError, UsageError
 
-DRAFT_NOTE = "Preview: drafts are shown here and marked; `site-gen build` leaves them out."
 # livereload.js reads the server's host and port from its own URL; served at the root, whatever the base path.
 LIVE_SCRIPT = '<script src="/livereload.js" defer></script>'
 # The types of every kind of file a site holds, fixed here: mimetypes alone depends on the machine's

@@ -119,7 +119,7 @@ def test_loopback_by_default_and_no_warning(site):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
-        assert line.startswith(f"Built 2 events") or "Serving" in line
+        assert line.startswith("Built 2 events") or "Serving" in line
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if any(c.laddr.port == port for c in _listening()):
