@@ -5,10 +5,14 @@ import functools
 import os
 import http.server
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -90,6 +94,65 @@ def bundled_site(tmp_path_factory) -> Path:
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PreviewProcess:
+    """`site-gen serve` in a subprocess on a free loopback port; stdout and stderr read apart, line by line."""
+
+    def __init__(self, project, *args: str, host: str = "127.0.0.1"):
+        self.port = free_port()
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "site_gen", "serve", "--host", host, "--port", str(self.port), *args],
+            cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
+            threading.Thread(target=self._read, args=(stream, lines), daemon=True).start()
+        self.wait_for_line("Serving the preview at")
+
+    @staticmethod
+    def _read(stream, lines: list[str]) -> None:
+        for line in stream:
+            lines.append(line.rstrip("\n"))
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out
+
+    def wait_for_line(self, text: str, after: int = 0, timeout: float = 30) -> float:
+        """Wait for a stdout line holding `text` (from line `after` on); return when it was seen."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(text in line for line in self.out[after:]):
+                return time.monotonic()
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited ({self.process.returncode}):\n" + "\n".join(self.out + self.err))
+            time.sleep(0.01)
+        raise AssertionError(f"no line with {text!r} within {timeout} s:\n" + "\n".join(self.out + self.err))
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def status(self, path: str) -> int:
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -4,70 +4,21 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 
 import pytest
+from conftest import PreviewProcess
 
 RELOAD_WITHIN_MS = 2000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ServerProcess:
-    def __init__(self, project, *args: str):
-        self.port = free_port()
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "site_gen", "serve", "--port", str(self.port), *args], cwd=project.root,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-        threading.Thread(target=self._read, daemon=True).start()
-        self.wait_for_line("Serving the preview at")
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for_line(self, text: str, timeout: float = 20, after: int = 0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in self.lines[after:]:
-                if text in line:
-                    return line
-            if self.process.poll() is not None and not any(text in line for line in self.lines[after:]):
-                raise AssertionError(f"server exited ({self.process.returncode}):\n" + "\n".join(self.lines))
-            time.sleep(0.02)
-        raise AssertionError(f"no line with {text!r} within {timeout} s:\n" + "\n".join(self.lines))
-
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def status(self, path: str) -> int:
-        try:
-            with urllib.request.urlopen(self.url(path), timeout=10) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture
 def server(project):
     project.event("launch", date="2026-01-04T07:50+09:00", body="The original body.")
     project.event("reply", date="2026-01-05", category="response", responds_to=["launch"])
-    running = ServerProcess(project)
+    running = PreviewProcess(project)
     yield running
     running.stop()
 
@@ -166,7 +117,7 @@ def test_preview_serves_under_the_base_url_path(project):
     config = project.root / "site.yaml"
     config.write_text(config.read_text().replace("https://example.org/", "https://user.github.io/nk-timeline/"))
     project.event("launch")
-    running = ServerProcess(project)
+    running = PreviewProcess(project)
     try:
         assert "/nk-timeline/" in running.lines[-1]
         assert running.status("/nk-timeline/events/launch/") == 200

@@ -13,58 +13,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import PreviewProcess, free_port
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><rect width="1" height="1"/></svg>\n'
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Preview:
-    """`site-gen serve` in a subprocess; stdout and stderr read apart, line by line."""
-
-    def __init__(self, project, *args: str, host: str = "127.0.0.1"):
-        self.port = free_port()
-        self.out: list[str] = []
-        self.err: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "site_gen", "serve", "--host", host, "--port", str(self.port), *args],
-            cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
-        for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
-            threading.Thread(target=self._read, args=(stream, lines), daemon=True).start()
-        self.wait_for("Serving the preview at")
-
-    @staticmethod
-    def _read(stream, lines: list[str]) -> None:
-        for line in stream:
-            lines.append(line.rstrip("\n"))
-
-    def wait_for(self, text: str, after: int = 0, timeout: float = 30) -> float:
-        """Wait for a stdout line holding `text` (from line `after` on); return when it was seen."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(text in line for line in self.out[after:]):
-                return time.monotonic()
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited ({self.process.returncode}):\n" + "\n".join(self.out + self.err))
-            time.sleep(0.01)
-        raise AssertionError(f"no line with {text!r} within {timeout} s:\n" + "\n".join(self.out + self.err))
-
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 @pytest.fixture
@@ -81,7 +34,7 @@ def site(project):
 
 @pytest.fixture
 def preview(site):
-    running = Preview(site)
+    running = PreviewProcess(site)
     yield running
     running.stop()
 
@@ -100,7 +53,7 @@ def raw_request(port: int, target: bytes, method: bytes = b"GET") -> tuple[int, 
 
 
 def test_listening_on_all_interfaces_warns(site):
-    running = Preview(site, host="0.0.0.0")
+    running = PreviewProcess(site, host="0.0.0.0")
     try:
         deadline = time.monotonic() + 10
         while not any("warning: listening on all interfaces (0.0.0.0)" in line and "drafts included" in line
@@ -166,7 +119,7 @@ def test_no_path_leaves_the_site(site, tmp_path):
     (site.root / "secret.txt").write_text(SECRET)  # beside content/, in the project
     (tmp_path / "secret.txt").write_text(SECRET)  # beside the project
     absolute = str(tmp_path / "secret.txt").encode()
-    running = Preview(site)
+    running = PreviewProcess(site)
     try:
         for target in [*TRAVERSALS, absolute, b"/" + absolute, b"/" + absolute.replace(b"/", b"%2f"),
                        b"file://" + absolute]:
@@ -225,7 +178,7 @@ def test_content_types_do_not_depend_on_the_machine():
 
 def test_a_hangul_id_is_served(site, page):
     site.write("content/events/북한-미사일.md", (site.root / "content/events/reply.md").read_text())
-    running = Preview(site)
+    running = PreviewProcess(site)
     try:
         path = "/events/" + quote("북한-미사일") + "/"
         status, _, body = raw_request(running.port, path.encode())
@@ -279,7 +232,7 @@ def test_load_with_a_rebuild_in_the_middle(site):
     rebuild: every answer is 200, the content of one build or the other, never an error."""
     for i in range(150):
         site.event(f"bulk-{i:03d}", date=f"20{10 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=[f"t{i % 9}"])
-    running = Preview(site)
+    running = PreviewProcess(site)
     paths = ["/", "/events/launch/", "/events/bulk-007/", "/tags/t1/", "/static/style.css", "/search-index.js",
              "/data/events.json", "/map/", "/years/", "/media/dot.png"]
     clients, per_client = 200, 12
@@ -316,7 +269,7 @@ def test_load_with_a_rebuild_in_the_middle(site):
         launch = site.root / "content/events/launch.md"
         launch.write_text(launch.read_text().replace("title: Event launch", "title: Event launch, edited"))
         edited = time.monotonic()
-        rebuilt = running.wait_for("Built 152 events", after=after)
+        rebuilt = running.wait_for_line("Built 152 events", after=after)
         for thread in threads:
             thread.join(timeout=120)
         assert not any(thread.is_alive() for thread in threads)
