@@ -1,7 +1,6 @@
 """Load stage: find entry files, split YAML front matter from the Markdown body, keep line numbers."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +57,6 @@ def read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-@functools.lru_cache(maxsize=100_000)  # pure: the preview server re-parses only files that changed
 def parse_entry(text: str, shown: str) -> tuple[RawEntry | None, Problem | None]:
     """Split `---` front matter from the body and parse the YAML; report a problem with its line."""
     lines = text.split("\n")

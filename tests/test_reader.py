@@ -46,8 +46,9 @@ def test_without_javascript_every_event_and_filter_page_is_there(browser, bundle
     assert page.locator("#filters").is_hidden()  # the JS controls stay out of the way
     page.locator(".legend a", has_text="Summit").click()
     assert page.url == site + "categories/summit/index.html"
-    assert page.locator("li.event").count() == len(list(page.locator("li.event").all())) > 0
-    assert set(page.eval_on_selector_all("li.event", "cs => cs.map(c => c.dataset.category)")) == {"summit"}
+    summits = [p for p in (bundled_site / "events").iterdir()
+               if "category: summit" in (REPO / "content/events" / f"{p.name}.md").read_text()]
+    assert page.eval_on_selector_all("li.event", "cs => cs.map(c => c.dataset.category)") == ["summit"] * len(summits)
     context.close()
 
 
@@ -100,8 +101,8 @@ def test_search_as_you_type_over_bodies_and_sources_links_to_permalinks(page, si
     assert parse_qs(urlsplit(page.url).query) == {"q": ["Magyar Nemzet"]}
     page.get_by_label("Search titles, summaries, texts and sources").fill("Ryokpho")  # in bodies
     page.wait_for_function("() => !location.search.includes('Magyar')")
-    titles = results.all_inner_texts()
-    assert titles and all(page.locator("#search-results mark").first.inner_text().lower() == "ryokpho" for _ in [0])
+    assert results.count() >= 2  # the launch and the October 2025 test both name Ryokpho
+    assert page.locator("#search-results mark").first.inner_text().lower() == "ryokpho"
     results.first.click()
     assert "/events/" in page.url and page.url.endswith("/index.html")
     assert "Ryokpho" in page.locator("main").inner_text()
