@@ -307,7 +307,7 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     copied = {**copied_files(project.static_dir, "static/"), **copied_files(project.media_dir, "media/")}
     fingerprint = Fingerprints(site_key, event_keys)
     prints = {spec.path: fingerprint(spec) for spec in specs}
-    prints.update((path, _digest(data.hex())) for path, data in copied.items())
+    prints.update((path, hashlib.sha256(data).hexdigest()) for path, data in copied.items())
     previous = state.get("files", {}) if state.get("output") == str(output) and (output / MARKER).is_file() else {}
     same = {path for path, value in prints.items() if previous.get(path) == value and (output / path).is_file()}
     if len(same) == len(prints) == len(previous):
