@@ -275,18 +275,20 @@ class Renderer:
         fingerprints = {spec.path: fingerprint(spec) for spec in specs}
         result: dict[str, bytes] = {}
         todo = []
+        deferred = 0  # data files whose inputs changed, to be made when first asked for
         for spec in specs:
             cached = self._cache.get(spec.path)
             if cached and cached[0] == fingerprints[spec.path]:
                 result[spec.path] = cached[1]
             elif lazy and spec.make is not None:
                 result[spec.path] = Deferred(spec.make)
+                deferred += 1
             else:
                 todo.append(spec)
         problems = self.draw_all(timeline, todo, extra_head, result.__setitem__)
         if problems:
             raise BuildError(problems)
-        self.rendered_last = len(todo) + sum(isinstance(data, Deferred) and not data.made for data in result.values())
+        self.rendered_last = len(todo) + deferred
         self._cache = {path: (fingerprints[path], data) for path, data in result.items()}  # gone pages drop out
         return result
 

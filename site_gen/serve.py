@@ -165,8 +165,10 @@ class Preview:
     def log(self, message: str) -> None:
         print(message, file=self.out, flush=True)
 
-    def rebuild(self, reason: str = "") -> None:
+    def rebuild(self, reason: str = "", quiet_if_unchanged: bool = False) -> bool:
+        """Build again; True if what the server hands out changed."""
         started = time.perf_counter()
+        before = self.state
         try:
             timeline, files = self.builder.render(lazy=True)
         except BuildError as error:
@@ -174,18 +176,21 @@ class Preview:
             self.log(f"Build failed ({len(error.problems)} problem(s)); the browser shows them:")
             for problem in error.problems:
                 self.log(f"  {problem}")
-            return
+            return True
         except Exception as error:  # noqa: BLE001 - a bug must not end the watcher thread (no rebuild would
             # ever come again, silently): show it like a problem and keep watching
             self.state = SiteState(self.state.files, (f"site-gen failed unexpectedly (a bug, please report it): "
                                                       f"{type(error).__name__}: {error}",), self.state.version + 1)
             self.log(f"Build failed unexpectedly:\n{traceback.format_exc()}")
-            return
+            return True
         self.base_path = urlsplit(timeline.config.base_url).path or "/"
+        changed = bool(before.problems) or files.keys() != before.files.keys() or self.builder.renderer.rendered_last > 0
         self.state = SiteState(files, (), self.state.version + 1)
         took = time.perf_counter() - started
-        self.log(f"{reason}Built {len(timeline.events)} events in {took:.3f} s "
-                 f"({self.builder.renderer.rendered_last} pages drawn, the rest unchanged)")
+        if changed or not quiet_if_unchanged:
+            self.log(f"{reason}Built {len(timeline.events)} events in {took:.3f} s "
+                     f"({self.builder.renderer.rendered_last} pages drawn, the rest unchanged)")
+        return changed
 
     def watched(self) -> list[Path]:
         project = self.project
@@ -194,12 +199,24 @@ class Preview:
 
     def watch(self) -> None:
         """Runs in a thread: each batch of saves gives one rebuild, then one reload of every tab."""
+        caught_up = False
         for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
-                                        rust_timeout=500, yield_on_timeout=False):
+                                        rust_timeout=500, yield_on_timeout=True):
+            if not changes:
+                if not caught_up:
+                    # The watcher is live only now: a save made while it was starting went unseen, so
+                    # build once more (silently, and cheaply, when nothing changed).
+                    caught_up = True
+                    if self.rebuild("Caught up: ", quiet_if_unchanged=True):
+                        self.reload_tabs()
+                continue
             names = sorted({Path(path).name for _, path in changes})
             self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
-            if self.loop is not None:
-                self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            self.reload_tabs()
+
+    def reload_tabs(self) -> None:
+        if self.loop is not None:
+            self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
     def run(self) -> None:
         self.rebuild()

@@ -191,3 +191,15 @@ def test_yaml_and_template_errors_show_on_every_page_until_fixed(project, server
         path.write_bytes(data)
     server.wait_for_line("Built 2 events", after=after)
     assert server.status("/events/launch/") == 200
+
+
+def test_a_save_made_while_the_watcher_starts_is_not_lost(project):
+    project.event("launch", body="Before.")
+    running = PreviewProcess(project)
+    try:
+        # at once, before the file watcher can be listening
+        (project.root / "content/events/launch.md").write_text(
+            (project.root / "content/events/launch.md").read_text().replace("Before.", "After."))
+        assert b"After." in body_within(running, "/events/launch/", b"After.", seconds=5)
+    finally:
+        running.stop()
