@@ -1,12 +1,14 @@
 """The build, stage by stage: load → validate → model → render → write."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
 import pickle
 import shutil
 import time
+from contextlib import contextmanager
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +79,44 @@ def load_config(project: Project, base_url: str | None = None) -> SiteConfig:
     return config
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """One content file after the load stage, with the digests later stages use as cache keys."""
+
+    raw: content.RawEntry | None
+    problem: Problem | None
+    front_key: bytes = b""  # digest of the file's name and front matter
+    body_key: bytes = b""  # digest of its Markdown body
+
+
+# A file changed less than this long before it was looked at may change again within the same tick of
+# the file system's clock, keeping its status: its status is not trusted, and its bytes are read again.
+RACY_NS = 2_000_000_000
+
+
+@dataclass
+class LastLoad:
+    """The last successful load, which an edit that keeps the timeline's shape updates in place."""
+
+    timeline: Timeline
+    site_key: str
+    event_keys: dict[str, tuple[bytes, bytes]]
+    events: dict[str, Event]  # by file
+    parsed: dict[str, Parsed]  # by file
+
+
+def _shape(entry) -> tuple:
+    """What decides which pages exist and which events each one lists: an edit that keeps it keeps them."""
+    return (entry.id, entry.date, entry.category, tuple(entry.actors), tuple(entry.tags),
+            tuple(entry.responds_to), entry.location is not None, entry.draft)
+
+
 class Builder:
-    """Runs the stages. Kept alive by the preview server, it remembers Markdown it has converted and
-    pages it has drawn, so a rebuild after an edit redoes only what the edit affects."""
+    """Runs the stages. Kept alive by the preview server (or restored from the build cache), it remembers
+    what it has read, checked and converted, so a rebuild after an edit redoes only what the edit affects.
+
+    Every memo is keyed by content (a digest of the text), never by time alone: a file is read again
+    unless its status (mtime, size, inode, ctime) is the one recorded when its digest was taken."""
 
     def __init__(self, project: Project, base_url: str | None = None, drafts: bool = False,
                  extra_head: str = "", jobs: int = 1):
@@ -89,102 +126,232 @@ class Builder:
         self.drafts = drafts
         self.extra_head = extra_head
         self.renderer = Renderer(project.templates_dir)
-        self._html: dict[tuple[bool, str], str] = {}  # (trusted, digest of the Markdown) -> HTML
-        self.used_html: set[tuple[bool, str]] = set()  # what this build's entries needed
-        self._checked: dict = {}  # (file, front matter) -> field-check result
-        self._parsed: dict = {}  # (file, digest of its text) -> (RawEntry or None, Problem or None)
-        self.used_parsed: set = set()
-        self.used_checked: set = set()
-
-    def parse(self, text: str, shown: str):
-        key = (shown, _digest(text))
-        self.used_parsed.add(key)
-        if key not in self._parsed:
-            self._parsed[key] = content.parse_entry(text, shown)
-        return self._parsed[key]
+        self._seen: dict[str, tuple[tuple, str]] = {}  # file -> (its status, digest of its text)
+        self._parsed: dict[tuple[str, str], Parsed] = {}  # (file, digest of its text) -> Parsed
+        self._checked: dict = {}  # (file, front matter, body) -> field-check result
+        self._html: dict[tuple[bool, bytes], str] = {}  # (trusted, digest of the Markdown) -> HTML
+        self._used: dict[str, set] = {"seen": set(), "parsed": set(), "checked": set(), "html": set()}
+        self._last: LastLoad | None = None
+        self._copied: dict[str, bytes] = {}  # static files and media, as the last full render read them
+        self.updated_in_place = False  # whether the last render took an edit in place (see update)
 
     def remembered(self) -> dict:
-        """What this build parsed, checked and converted, for the next build (the cache keeps only this)."""
-        return {"parsed": {k: self._parsed[k] for k in self.used_parsed if k in self._parsed},
-                "checked": {k: self._checked[k] for k in self.used_checked if k in self._checked},
-                "html": {k: self._html[k] for k in self.used_html if k in self._html}}
+        """What this build read, checked and converted, for the next build (only what it used)."""
+        memos = {"seen": self._seen, "parsed": self._parsed, "checked": self._checked, "html": self._html}
+        return {name: {k: memo[k] for k in self._used[name] if k in memo} for name, memo in memos.items()}
 
     def remember(self, state: dict) -> None:
-        self._parsed.update(state.get("parsed", {}))
-        self._checked.update(state.get("checked", {}))
-        self._html.update(state.get("html", {}))
+        for name in self._used:
+            getattr(self, f"_{name}").update(state.get(name, {}))
 
-    def to_html(self, text: str, trusted: bool) -> str:
-        key = (trusted, _digest(text))
-        self.used_html.add(key)
-        if key not in self._html:
-            self._html[key] = MarkdownRenderer(trusted_html=trusted)(text)
-        return self._html[key]
+    def forget_unused(self) -> None:
+        """Drop what the last build did not use, so a long preview session does not grow without end."""
+        for name, used in self._used.items():
+            memo = getattr(self, f"_{name}")
+            for key in [key for key in memo if key not in used]:
+                del memo[key]
 
-    def body_problems(self, raws: list[content.RawEntry], trusted: bool) -> list[Problem]:
+    def read_folder(self, folder: Path) -> tuple[list[Parsed], list[Problem]]:
+        """Every content file in `folder`: parsed, or the problem that stopped it. A file whose status is
+        unchanged since it was last read is not read again."""
+        looked_at = time.time_ns()
+        found: list[Parsed] = []
+        problems: list[Problem] = []
+        for source in content.list_files(folder, self.project.root):
+            if source.outside:
+                problems.append(content.outside_problem(source.shown, folder, self.project.root))
+                continue
+            seen = self._seen.get(source.shown)
+            if seen and seen[0] == source.signature and (source.shown, seen[1]) in self._parsed:
+                key = (source.shown, seen[1])
+            else:
+                text, problem = content.read_text(source.path, source.shown)
+                if problem:
+                    problems.append(problem)
+                    continue
+                key = (source.shown, _digest(text))
+                if key not in self._parsed:
+                    raw, problem = content.parse_entry(text, source.shown)
+                    self._parsed[key] = Parsed(raw, problem, *((_key(raw.file, raw.front_text), _key(raw.body))
+                                                               if raw else ()))
+                status = source.signature
+                if status and max(status[0], status[3]) < looked_at - RACY_NS:
+                    self._seen[source.shown] = (status, key[1])
+            self._used["seen"].add(source.shown)
+            self._used["parsed"].add(key)
+            parsed = self._parsed[key]
+            if parsed.problem:
+                problems.append(parsed.problem)
+            else:
+                found.append(parsed)
+        return found, problems
+
+    def body_problems(self, entries: list[Parsed], trusted: bool) -> list[Problem]:
         """Convert every body not converted yet (in forked processes when there are many: Python-Markdown
         takes about a millisecond an entry) and report the ones it cannot convert, with file and line."""
         global _SHARED
-        todo = sorted({raw.body for raw in raws if (trusted, _digest(raw.body)) not in self._html})
-        failed: dict[str, str] = {}
-        if self.jobs > 1 and len(todo) >= PARALLEL_FROM:
-            step = -(-len(todo) // (self.jobs * 4))
-            chunks = [todo[i:i + step] for i in range(0, len(todo), step)]
+        todo = {}
+        for parsed in entries:
+            key = (trusted, parsed.body_key)
+            self._used["html"].add(key)
+            if key not in self._html:
+                todo.setdefault(parsed.body_key, parsed.raw.body)
+        todo = sorted(todo.items())
+        texts = [text for _, text in todo]
+        if self.jobs > 1 and len(texts) >= PARALLEL_FROM:
+            step = -(-len(texts) // (self.jobs * 4))
+            chunks = [texts[i:i + step] for i in range(0, len(texts), step)]
             _SHARED = (trusted,)
             try:
                 results = [r for part in forked_map(_to_html, chunks, self.jobs) for r in part]
             finally:
                 _SHARED = None
         else:
-            results = [_convert_one(MarkdownRenderer(trusted_html=trusted), text) for text in todo]
-        for text, (html, error) in zip(todo, results):
+            results = [_convert_one(MarkdownRenderer(trusted_html=trusted), text) for text in texts]
+        failed: dict[str, str] = {}
+        for (body_key, _), (html, error) in zip(todo, results):
             if error:
-                failed[text] = error
+                failed[body_key] = error
             else:
-                self._html[(trusted, _digest(text))] = html
-        return [Problem(raw.file, raw.body_line, "body", failed[raw.body]) for raw in raws if raw.body in failed]
+                self._html[(trusted, body_key)] = html
+        return [Problem(p.raw.file, p.raw.body_line, "body", failed[p.body_key])
+                for p in entries if p.body_key in failed]
 
-    def load(self) -> tuple[Timeline, str, dict[str, tuple[str, str]]]:
+    def load(self) -> tuple[Timeline, str, dict[str, tuple[bytes, bytes]]]:
         """Load, validate and model everything; raise BuildError with every problem found.
 
         Returns the timeline, a fingerprint of the site-wide inputs, and for each event one of its
         front matter and one of its body.
         """
         project = self.project
+        self._last = None  # until this load succeeds
+        for used in self._used.values():
+            used.clear()
         config = load_config(project, self.base_url)
-        raw_events, problems = content.load_folder(project.events_dir, project.root, self.parse)
-        raw_pages, page_problems = content.load_folder(project.pages_dir, project.root, self.parse)
-        self.used_checked = {(raw.file, raw.front_text) for raw in raw_events}
+        event_files, problems = self.read_folder(project.events_dir)
+        page_files, page_problems = self.read_folder(project.pages_dir)
+        raw_events = [parsed.raw for parsed in event_files]
+        raw_pages = [parsed.raw for parsed in page_files]
         valid_events, found = validate.validate_events(raw_events, config, project.root / "content",
-                                                           self.drafts, self._checked)
+                                                       self.drafts, self._checked, self._used["checked"])
         valid_pages, found_in_pages = validate.validate_pages(raw_pages)
         problems += page_problems + found + found_in_pages + validate.validate_media(project.media_dir, project.root)
         trusted = config.trusted_html
-        checked = [raw for raw in raw_events + raw_pages if self.drafts or raw.front.get("draft") is not True]
+        checked = [p for p in event_files + page_files if self.drafts or p.raw.front.get("draft") is not True]
         problems += self.body_problems(checked, trusted)  # drafts left out are left unchecked
         if problems:
             raise BuildError(problems)
-        events = [Event(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted), v.raw.body)
-                  for v in valid_events]
-        pages = [Page(v.id, v.raw.file, v.entry, self.to_html(v.raw.body, trusted))
+        by_file = {parsed.raw.file: parsed for parsed in event_files + page_files}
+        html = {v.raw.file: self._html[(trusted, by_file[v.raw.file].body_key)] for v in valid_events + valid_pages}
+        events = [Event(v.id, v.raw.file, v.entry, html[v.raw.file], v.raw.body) for v in valid_events]
+        pages = [Page(v.id, v.raw.file, v.entry, html[v.raw.file])
                  for v in valid_pages if self.drafts or not v.entry.draft]
-        event_keys = {v.id: (_digest(v.raw.file, v.raw.front_text), _digest(v.raw.body)) for v in valid_events}
+        event_keys = {v.id: (by_file[v.raw.file].front_key, by_file[v.raw.file].body_key) for v in valid_events}
         site_key = _digest(config.model_dump_json(), str(self.drafts), self.extra_head,
                            *(part for v in valid_pages for part in (v.raw.file, v.raw.front_text, v.raw.body)),
                            *_folder_digest(project.templates_dir))
-        return make_timeline(config, events, pages), site_key, event_keys
+        timeline = make_timeline(config, events, pages)
+        self._last = LastLoad(timeline, site_key, event_keys, {event.file: event for event in events},
+                              {file: by_file[file] for file in html})
+        return timeline, site_key, event_keys
 
-    def render(self, lazy: bool = False) -> tuple[Timeline, dict[str, bytes]]:
-        """The whole site in memory: output path -> bytes (or, with `lazy`, Deferred for data files)."""
-        timeline, site_key, event_keys = self.load()
-        files = self.renderer.render(timeline, site_key, event_keys, extra_head=self.extra_head, lazy=lazy)
-        files.update(copied_files(self.project.static_dir, "static/"))
-        files.update(copied_files(self.project.media_dir, "media/"))
-        return timeline, files
+    def update(self, changed: set[str]) -> tuple[Timeline, str, dict, set[Event], set[Event]] | None:
+        """Take in edits to event files that leave the timeline's shape as it was (the same ids, dates,
+        categories, actors, tags, links and places): only those files are read again, and their events
+        are changed in place. `changed` holds the paths the file watcher reported.
+
+        Returns (timeline, site key, event keys, events whose front matter changed, events whose body
+        changed), or None when the edit needs a full load (a new, deleted or broken entry, a changed
+        shape, a template or config edit, or a previous build that failed)."""
+        last = self._last
+        if last is None or not changed:
+            return None
+        root = self.project.root
+        edits = []
+        for path in changed:
+            shown = content.display_path(Path(path), root)
+            event = last.events.get(shown)
+            if event is None:
+                return None  # not an event this site has: a new file, a page, a template...
+            text, problem = content.read_text(path, shown)
+            if problem:
+                return None
+            key = (shown, _digest(text))
+            parsed = self._parsed.get(key) or Parsed(*content.parse_entry(text, shown))
+            if parsed.raw is None:
+                return None
+            if not parsed.front_key:
+                parsed = Parsed(parsed.raw, None, _key(shown, parsed.raw.front_text), _key(parsed.raw.body))
+            self._parsed[key] = parsed
+            self._used["parsed"].add(key)
+            entry, problems = validate.check_event(parsed.raw, self._checked, self._used["checked"])
+            if (entry is None or problems or validate.event_id_of(parsed.raw) != event.id
+                    or _shape(entry) != _shape(event.entry)
+                    or validate.image_problems(parsed.raw, root / "content")):
+                return None
+            edits.append((event, parsed, entry))
+        trusted = self._last.timeline.config.trusted_html
+        if self.body_problems([parsed for _, parsed, _ in edits], trusted):
+            return None
+        front_changed, body_changed = set(), set()
+        for event, parsed, entry in edits:
+            before = last.parsed[event.file]
+            if parsed.front_key != before.front_key:
+                front_changed.add(event)
+                event.entry = entry
+            if parsed.body_key != before.body_key:
+                body_changed.add(event)
+                event.body_html = self._html[(trusted, parsed.body_key)]
+                event.body_markdown = parsed.raw.body
+            last.parsed[event.file] = parsed
+            last.event_keys[event.id] = (parsed.front_key, parsed.body_key)
+        return last.timeline, last.site_key, last.event_keys, front_changed, body_changed
+
+    def render(self, lazy: bool = False, changed: set[str] | None = None) -> tuple[Timeline, dict[str, bytes]]:
+        """The whole site in memory: output path -> bytes (or, with `lazy`, Deferred for data files).
+
+        `changed`, the files the watcher saw change, lets an edit that keeps the timeline's shape redraw
+        only the pages showing the edited events; anything else loads everything again."""
+        update = self.update(changed) if changed else None
+        self.updated_in_place = update is not None
+        try:
+            if update is not None:
+                timeline, site_key, event_keys, front_changed, body_changed = update
+                files = self.renderer.update(timeline, site_key, event_keys, front_changed, body_changed,
+                                             extra_head=self.extra_head, lazy=lazy)
+                return timeline, {**files, **self._copied}
+            timeline, site_key, event_keys = self.load()
+            self.forget_unused()
+            files = self.renderer.render(timeline, site_key, event_keys, extra_head=self.extra_head, lazy=lazy)
+        except BaseException:
+            self._last = None  # the pages drawn last are not this timeline's: the next edit loads everything
+            raise
+        self._copied = {**copied_files(self.project.static_dir, "static/"),
+                        **copied_files(self.project.media_dir, "media/")}
+        return timeline, {**files, **self._copied}
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector runs every few thousand allocations and, once the heap is large, walks
+    all of it: loading 10,000 entries it took a third of the time. Paused for the duration; the caller
+    collects when it suits (the preview when idle; a build's process simply ends)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _key(*parts: str) -> bytes:
+    """A digest as bytes: fingerprints join thousands of these."""
+    return hashlib.sha256("\0".join(parts).encode()).digest()
 
 
 def _folder_digest(folder: Path) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import traceback
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -35,16 +36,14 @@ class PageSpec:
     context: dict = field(default_factory=dict, hash=False)
     deps: tuple[Event, ...] = ()  # events whose front matter the page shows
     bodies: tuple[Event, ...] = ()  # events whose body it shows too
+    shape: str = ""  # anything else it shows that depends on entries (a term's count, its number of pages)
     absolute_links: bool = False  # the 404 page is served at any depth, so its links start at the site root
     make: Callable[[], bytes] | None = None  # drawn by code instead of a template (data files)
 
 
 def listed(events: list[Event]) -> tuple[Event, ...]:
     """A list shows each event's card, which names the events it responds to and its responses."""
-    shown = dict.fromkeys(events)
-    for event in events:
-        shown.update(dict.fromkeys((*event.responds_to, *event.responses)))
-    return tuple(shown)
+    return tuple(dict.fromkeys(chain(events, chain.from_iterable(event.linked for event in events))))
 
 
 INDEX_LIMIT = 150  # the index shows the latest events up to about this many (whole months); years keep the rest
@@ -73,16 +72,14 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                                                    "shown_years": {e.entry.date.year for e in shown}},
                       everything)]
     for event in timeline.events:
-        neighbours = (event.previous, event.next)
-        thread = event.thread() or [*event.responds_to, event, *event.responses]
-        deps = tuple(dict.fromkeys([*thread, *(n for n in neighbours if n is not None)]))
+        thread = event.thread() or (event, *event.linked)
+        deps = tuple(dict.fromkeys(chain(thread, (n for n in (event.previous, event.next) if n is not None))))
         specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}, deps, (event,)))
     for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
                         ("actors", timeline.actors), ("tags", timeline.tags)):
         specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms,
                                                                    "timeline": timeline}, everything))
         for term in terms:
-            shown_in_lists = listed(term.events)  # one tuple for all the term's pages: digested once
             # A year is one page (the chart links to its months); other lists are split into pages.
             size = (len(term.events) or 1) if kind == "years" else PER_PAGE
             chunks = [term.events[i:i + size] for i in range(0, len(term.events), size)] or [[]]
@@ -91,7 +88,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                 specs.append(PageSpec(pager[number - 1], "term.html",
                                       {"term": term, "events": chunk, "page_number": number,
                                        "pager": ["/" + p.removesuffix("index.html") for p in pager]},
-                                      shown_in_lists))
+                                      listed(chunk), shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline},
@@ -214,6 +211,7 @@ class Renderer:
         self.templates = templates
         self.env = make_environment(templates)
         self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
+        self._specs: list[PageSpec] = []  # the pages of the last render
         self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
 
     def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
@@ -260,7 +258,7 @@ class Renderer:
                     break
         return problems
 
-    def render(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[str, str]],
+    def render(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[bytes, bytes]],
                extra_head: str = "", lazy: bool = False) -> dict[str, bytes]:
         """Every page's bytes by output path, drawing only pages whose fingerprint changed.
 
@@ -272,25 +270,42 @@ class Renderer:
         """
         specs = page_specs(timeline)
         fingerprint = Fingerprints(site_key, event_keys)
-        fingerprints = {spec.path: fingerprint(spec) for spec in specs}
-        result: dict[str, bytes] = {}
-        todo = []
+        prints = {spec.path: fingerprint(spec) for spec in specs}
+        todo = [spec for spec in specs if self._cache.get(spec.path, ("",))[0] != prints[spec.path]]
+        return self._redraw(timeline, specs, todo, prints, extra_head, lazy)
+
+    def update(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[bytes, bytes]],
+               front_changed: set[Event], body_changed: set[Event], extra_head: str = "",
+               lazy: bool = False) -> dict[str, bytes]:
+        """After events were edited in place without changing the timeline's shape (Builder.update): the
+        pages stay the same set, so only those listing an event whose front matter changed, or showing a
+        body that changed, are drawn again. Same result as render(), without fingerprinting every page."""
+        specs = self._specs
+        todo = [spec for spec in specs
+                if not front_changed.isdisjoint(spec.deps) or not body_changed.isdisjoint(spec.bodies)]
+        fingerprint = Fingerprints(site_key, event_keys)
+        prints = {path: cached[0] for path, cached in self._cache.items()}
+        prints.update((spec.path, fingerprint(spec)) for spec in todo)
+        return self._redraw(timeline, specs, todo, prints, extra_head, lazy)
+
+    def _redraw(self, timeline: Timeline, specs: list[PageSpec], todo: list[PageSpec], prints: dict[str, str],
+                extra_head: str, lazy: bool) -> dict[str, bytes]:
+        result = {path: cached[1] for path, cached in self._cache.items() if path in prints}
+        drawn = []
         deferred = 0  # data files whose inputs changed, to be made when first asked for
-        for spec in specs:
-            cached = self._cache.get(spec.path)
-            if cached and cached[0] == fingerprints[spec.path]:
-                result[spec.path] = cached[1]
-            elif lazy and spec.make is not None:
+        for spec in todo:
+            if lazy and spec.make is not None:
                 result[spec.path] = Deferred(spec.make)
                 deferred += 1
             else:
-                todo.append(spec)
-        problems = self.draw_all(timeline, todo, extra_head, result.__setitem__)
+                drawn.append(spec)
+        problems = self.draw_all(timeline, drawn, extra_head, result.__setitem__)
         if problems:
             raise BuildError(problems)
-        self.rendered_last = len(todo) + deferred
-        self._cache = {path: (fingerprints[path], data) for path, data in result.items()}  # gone pages drop out
-        return result
+        self.rendered_last = len(todo)
+        self._specs = specs
+        self._cache = {spec.path: (prints[spec.path], result[spec.path]) for spec in specs}  # gone pages drop out
+        return {spec.path: result[spec.path] for spec in specs}
 
 
 class Fingerprints:
@@ -298,20 +313,24 @@ class Fingerprints:
     where shown, bodies) of its events. Event lists shared by many pages (a term's, or every event)
     are digested once."""
 
-    def __init__(self, site_key: str, event_keys: dict[str, tuple[str, str]]):
-        self.site_key = site_key
+    def __init__(self, site_key: str, event_keys: dict[str, tuple[bytes, bytes]]):
+        self.site_key = site_key.encode()
         self.event_keys = event_keys
-        self._lists: dict[tuple[int, int], tuple[tuple, str]] = {}
+        self._lists: dict[tuple[int, int], tuple[tuple, bytes]] = {}
 
-    def _digest(self, events: tuple[Event, ...], part: int) -> str:
+    def _digest(self, events: tuple[Event, ...], part: int) -> bytes:
+        if len(events) < 100:  # a page's own few events: joined directly, cheaper than remembered
+            keys = self.event_keys
+            return b"".join([keys[event.id][part] for event in events])
         key = (id(events), part)
         if key not in self._lists:  # the tuple is kept with its digest, so its id is not reused meanwhile
             keys = self.event_keys
-            joined = "".join(f"\0{event.id}\0{keys[event.id][part]}" for event in events)
-            self._lists[key] = (events, hashlib.sha256(joined.encode()).hexdigest())
+            joined = b"".join([keys[event.id][part] for event in events])
+            self._lists[key] = (events, hashlib.sha256(joined).digest())
         return self._lists[key][1]
 
     def __call__(self, spec: PageSpec) -> str:
-        text = f"{self.site_key}\0{spec.path}\0{spec.template}\0{self._digest(spec.deps, 0)}\0" \
-               f"{self._digest(spec.bodies, 1)}"
-        return hashlib.sha256(text.encode()).hexdigest()
+        # Lengths go in with the parts, so no two different inputs can join to the same bytes.
+        deps, bodies = self._digest(spec.deps, 0), self._digest(spec.bodies, 1)
+        head = f"{spec.path}\0{spec.template}\0{spec.shape}\0{len(deps)}\0{len(bodies)}\0".encode()
+        return hashlib.sha256(b"".join((self.site_key, head, deps, bodies))).hexdigest()

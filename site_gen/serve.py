@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import html
 import mimetypes
 import posixpath
@@ -31,7 +32,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .build import CONFIG_FILE, Builder, Project
+from .build import CONFIG_FILE, Builder, Project, collector_paused
 from .render import Deferred
 from .problems import BuildError, UsageError
 
@@ -161,16 +162,19 @@ class Preview:
         self.base_path = "/"
         self.loop: IOLoop | None = None
         self._stop = threading.Event()
+        self._garbage = False  # a rebuild ran since the last collection of unreachable cycles
 
     def log(self, message: str) -> None:
         print(message, file=self.out, flush=True)
 
-    def rebuild(self, reason: str = "", quiet_if_unchanged: bool = False) -> bool:
-        """Build again; True if what the server hands out changed."""
+    def rebuild(self, reason: str = "", quiet_if_unchanged: bool = False, changed: set[str] | None = None) -> bool:
+        """Build again (`changed`: the files the watcher saw change); True if what the server hands out changed."""
         started = time.perf_counter()
         before = self.state
         try:
-            timeline, files = self.builder.render(lazy=True)
+            with collector_paused():
+                timeline, files = self.builder.render(lazy=True, changed=changed)
+            self._garbage = True
         except BuildError as error:
             self.state = SiteState(self.state.files, tuple(map(str, error.problems)), self.state.version + 1)
             self.log(f"Build failed ({len(error.problems)} problem(s)); the browser shows them:")
@@ -188,8 +192,9 @@ class Preview:
         self.state = SiteState(files, (), self.state.version + 1)
         took = time.perf_counter() - started
         if changed or not quiet_if_unchanged:
+            how = "in place" if self.builder.updated_in_place else "the rest unchanged"
             self.log(f"{reason}Built {len(timeline.events)} events in {took:.3f} s "
-                     f"({self.builder.renderer.rendered_last} pages drawn, the rest unchanged)")
+                     f"({self.builder.renderer.rendered_last} pages drawn, {how})")
         return changed
 
     def watched(self) -> list[Path]:
@@ -203,6 +208,9 @@ class Preview:
         for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
                                         rust_timeout=500, yield_on_timeout=True):
             if not changes:
+                if self._garbage:  # idle now: what the rebuilds left behind is collected while no one waits
+                    self._garbage = False
+                    gc.collect()
                 if not caught_up:
                     # The watcher is live only now: a save made while it was starting went unseen, so
                     # build once more (silently, and cheaply, when nothing changed).
@@ -211,7 +219,8 @@ class Preview:
                         self.reload_tabs()
                 continue
             names = sorted({Path(path).name for _, path in changes})
-            self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
+            self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ",
+                         changed={path for _, path in changes})
             self.reload_tabs()
 
     def reload_tabs(self) -> None:

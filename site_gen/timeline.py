@@ -19,6 +19,7 @@ class Event:
     responses: list[Event] = field(default_factory=list)  # derived from the other entries' responds_to
     previous: Event | None = None
     next: Event | None = None
+    chain: list[Event] = field(default_factory=list)  # set by make_timeline; see thread()
 
     @property
     def url(self) -> str:
@@ -32,6 +33,11 @@ class Event:
     def date_display(self) -> str:
         return display_range(self.entry.date, self.entry.end_date)
 
+    @property
+    def linked(self) -> tuple[Event, ...]:
+        """The events this one responds to, then its responses: the ones its card names."""
+        return (*self.responds_to, *self.responses)
+
     def sort_key(self) -> tuple:
         return (*self.entry.date.sort_key(), self.id)
 
@@ -42,21 +48,34 @@ class Event:
             groups.setdefault(figure.what, []).append(figure)
         return list(groups.items())
 
-    def thread(self, limit: int = 40) -> list[Event]:
+    def thread(self) -> list[Event]:
         """The chain this event belongs to: what it responds to, and what responds to it, followed both
-        ways and transitively, in date order. Empty when the chain is longer than `limit`: the page then
-        shows only the direct links, so a densely linked timeline stays fast to build and to read."""
-        seen = {self}
-        stack = [self]
-        while stack:
-            current = stack.pop()
-            for other in (*current.responds_to, *current.responses):
-                if other not in seen:
-                    seen.add(other)
-                    if len(seen) > limit:
-                        return []
-                    stack.append(other)
-        return sorted(seen, key=Event.sort_key)
+        ways and transitively, in date order. Empty when the chain is longer than THREAD_LIMIT: the page
+        then shows only the direct links, so a densely linked timeline stays fast to build and to read."""
+        return self.chain if len(self.chain) <= THREAD_LIMIT else []
+
+
+THREAD_LIMIT = 40
+
+
+def link_chains(events: list[Event]) -> None:
+    """Give each event its chain (see Event.thread): the events joined to it by responds_to links, either
+    way. Found once for the whole timeline (union-find), not walked again from every event."""
+    parent = {event: event for event in events}
+
+    def root(event: Event) -> Event:
+        while parent[event] is not event:
+            parent[event] = parent[parent[event]]  # path halving keeps the trees flat
+            event = parent[event]
+        return event
+
+    for event in events:
+        for target in event.responds_to:
+            parent[root(event)] = root(target)
+    chains: dict[Event, list[Event]] = {}
+    for event in events:  # in date order, so each chain is too
+        event.chain = chains.setdefault(root(event), [])
+        event.chain.append(event)
 
 
 @dataclass(eq=False)
@@ -123,6 +142,7 @@ def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) ->
             target.responses.append(event)  # events are in date order, so responses are too
     for before, after in zip(events, events[1:]):
         before.next, after.previous = after, before
+    link_chains(events)
 
     categories = {slug: Term("categories", slug, c.name, c.description, c.colour, c.symbol)
                   for slug, c in config.categories.items()}

@@ -101,14 +101,38 @@ def _suggest(name: str, known) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def event_id_of(raw: RawEntry) -> str:
+    """The id set in the front matter, else the file's name."""
+    given = raw.front.get("id")
+    return given if isinstance(given, str) and given else PurePosixPath(raw.file).stem
+
+
+def check_event(raw: RawEntry, checked: dict | None = None, used: set | None = None):
+    """One entry's own checks (its fields, and its body's characters): (EventEntry or None, problems).
+    `checked` remembers results by file and text, across builds; the keys used go into `used`."""
+    key = (raw.file, raw.front_text, raw.body)
+    if checked is not None and key in checked:
+        result = checked[key]
+    else:
+        entry, found = check_model(raw, EventEntry)
+        result = (entry, found + _body_problems(raw))
+        if checked is not None:
+            checked[key] = result
+    if used is not None:
+        used.add(key)
+    return result
+
+
 def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path | None = None,
-                    drafts: bool = True, checked: dict | None = None) -> tuple[list[ValidEntry], list[Problem]]:
+                    drafts: bool = True, checked: dict | None = None,
+                    used: set | None = None) -> tuple[list[ValidEntry], list[Problem]]:
     """Field checks for each entry, then the checks across entries (ids, categories, actors, threads).
 
     The checks across entries read the raw front matter, so an entry with a bad date still has its
     unknown category reported in the same run: every problem at once. Without `drafts`, entries
     marked `draft: true` are left out unchecked: work in progress never blocks publishing.
-    `checked` keeps field-check results by file and text across builds (the preview server's).
+    `checked` keeps each entry's own checks by file and text across builds (the keys this run needs are
+    added to `used`).
     """
     problems: list[Problem] = []
     valid: list[ValidEntry] = []
@@ -116,18 +140,12 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
     left_out: set[str] = set()
     for raw in raws:
         given = raw.front.get("id")
-        event_id = given if isinstance(given, str) and given else PurePosixPath(raw.file).stem
+        event_id = event_id_of(raw)
         if not drafts and raw.front.get("draft") is True:
             left_out.add(event_id)  # a draft's front matter is unchecked: its id may be anything
             continue
-        key = (raw.file, raw.front_text)
-        if checked is not None and key in checked:
-            entry, found = checked[key]
-        else:
-            entry, found = check_model(raw, EventEntry)
-            if checked is not None:
-                checked[key] = (entry, found)
-        problems += found + _body_problems(raw)
+        entry, found = check_event(raw, checked, used)
+        problems += found
         if not ID.fullmatch(event_id) or event_id != event_id.lower():
             if not isinstance(given, str):
                 problems.append(Problem(raw.file, 1, "id", f"the file name gives the id {event_id!r}, which "
@@ -171,12 +189,17 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
             if message:  # finding the line re-reads the YAML: only worth it for a problem
                 problems.append(Problem(raw.file, line_of(raw, ("responds_to", index)), f"responds_to[{index}]",
                                         message))
-        image = front.get("image")
-        src = image.get("src") if isinstance(image, dict) else None
-        if isinstance(src, str) and src.startswith("media/") and content_dir and not _is_file(content_dir / src):
-            problems.append(Problem(raw.file, line_of(raw, ("image", "src")), "image.src",
-                                    f"no file content/{src}"))
+        problems += image_problems(raw, content_dir)
     return valid, problems
+
+
+def image_problems(raw: RawEntry, content_dir: Path | None) -> list[Problem]:
+    """The picture an entry names must be in content/media/."""
+    image = raw.front.get("image")
+    src = image.get("src") if isinstance(image, dict) else None
+    if isinstance(src, str) and src.startswith("media/") and content_dir and not _is_file(content_dir / src):
+        return [Problem(raw.file, line_of(raw, ("image", "src")), "image.src", f"no file content/{src}")]
+    return []
 
 
 def _is_file(path: Path) -> bool:

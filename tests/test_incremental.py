@@ -46,9 +46,11 @@ def delete_entry(p):
     p.event("c-summit", date="2026-01-13", category="summit", tags=["talks"])  # it answered b-reply
 
 
-def edit_template(p):
-    path = p.root / "templates/macros.html"
-    path.write_text(path.read_text().replace('<p class="summary">', '<p class="summary edited">'))
+def edit_template(p):  # the card every list shows
+    path = p.root / "templates/card.html"
+    text = path.read_text()
+    assert '<p class="summary">' in text
+    path.write_text(text.replace('<p class="summary">', '<p class="summary edited">'))
 
 
 def edit_config(p):
@@ -71,6 +73,78 @@ def test_incremental_render_equals_cold_render(project, edit):
     _, cold = Builder(Project(project.root)).render()
     assert incremental.keys() == cold.keys()
     assert [path for path in cold if incremental[path] != cold[path]] == []
+
+
+def edit_summary_of_a_linked_event(p):  # its title and summary show on the pages of its thread and lists
+    p.event("b-reply", date="2026-01-04", category="response", actors=["south-korea"], responds_to=["a-launch"],
+            title="Seoul replies", summary="A new summary.")
+
+
+def edit_body_and_end_date(p):
+    p.event("c-summit", date="2026-01-13", end_date="2026-01-14", category="summit", responds_to=["b-reply"],
+            tags=["talks"], body="A rewritten body.")
+
+
+def touch_without_change(p):
+    path = p.root / "content/events/d-other.md"
+    path.write_bytes(path.read_bytes())
+
+
+def break_a_body(p):
+    path = p.root / "content/events/d-other.md"
+    path.write_text(path.read_text() + "\nA control character: \x01\n")
+
+
+def snapshot(root) -> dict:
+    return {str(path): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def changed_paths(before: dict, after: dict) -> set[str]:
+    """What the preview's file watcher would report: files added, deleted or rewritten."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+# Edits that keep the timeline's shape are taken in place; the others must fall back to a full load.
+IN_PLACE = {edit_body, edit_title, edit_summary_of_a_linked_event, edit_body_and_end_date, touch_without_change}
+
+
+@pytest.mark.parametrize("per_page", [100, 1])  # 1: every list is split into pages, which edits may shift
+@pytest.mark.parametrize("edit", [*IN_PLACE, edit_date, edit_category, edit_responds_to, add_entry, delete_entry,
+                                  edit_template, edit_config, edit_page])
+def test_a_watched_edit_renders_what_a_cold_render_gives(project, edit, per_page, monkeypatch):
+    monkeypatch.setattr("site_gen.render.PER_PAGE", per_page)
+    seed(project)
+    warm = Builder(Project(project.root))
+    warm.render()
+    before = snapshot(project.root)
+    edit(project)
+    changed = changed_paths(before, snapshot(project.root)) or {str(project.root / "content/events/d-other.md")}
+    _, incremental = warm.render(changed=changed)
+    assert warm.updated_in_place == (edit in IN_PLACE)
+    _, cold = Builder(Project(project.root)).render()
+    assert incremental.keys() == cold.keys()
+    assert [path for path in cold if incremental[path] != cold[path]] == []
+    _, again = warm.render()  # and a full render after it agrees with both
+    assert again == cold
+
+
+def test_a_watched_edit_that_breaks_an_entry_reports_it_and_recovers(project):
+    from site_gen.problems import BuildError  # noqa: PLC0415
+
+    seed(project)
+    warm = Builder(Project(project.root))
+    _, first = warm.render()
+    path = project.root / "content/events/d-other.md"
+    good = path.read_text()
+    break_a_body(project)
+    with pytest.raises(BuildError) as caught:
+        warm.render(changed={str(path)})
+    assert [str(p) for p in caught.value.problems] == [
+        "content/events/d-other.md:15: body: holds the control character U+0001, which HTML and XML cannot carry: "
+        "remove it"]
+    path.write_text(good)
+    _, fixed = warm.render(changed={str(path)})
+    assert fixed == first
 
 
 def test_a_body_edit_redraws_only_the_pages_that_show_the_event(project):
