@@ -17,7 +17,7 @@ from . import content, validate
 from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig
 from .problems import BuildError, Problem
-from . import __version__
+from .manifest import Manifest, code_version, output_status, read_inputs, trusted
 from .render import Fingerprints, PageSpec, Renderer, page_specs
 from .timeline import Event, Page, Timeline, make_timeline
 from .write import MARKER, check_output_folder, put, recover, staged, write_files
@@ -89,11 +89,6 @@ class Parsed:
     body_key: bytes = b""  # digest of its Markdown body
 
 
-# A file changed less than this long before it was looked at may change again within the same tick of
-# the file system's clock, keeping its status: its status is not trusted, and its bytes are read again.
-RACY_NS = 2_000_000_000
-
-
 @dataclass
 class LastLoad:
     """The last successful load, which an edit that keeps the timeline's shape updates in place."""
@@ -151,32 +146,34 @@ class Builder:
             for key in [key for key in memo if key not in used]:
                 del memo[key]
 
-    def read_folder(self, folder: Path) -> tuple[list[Parsed], list[Problem]]:
+    def read_folder(self, folder: Path, trusted_html: bool) -> tuple[list[Parsed], list[Problem]]:
         """Every content file in `folder`: parsed, or the problem that stopped it. A file whose status is
-        unchanged since it was last read is not read again."""
+        unchanged since it was last read is not read again; when many must be read (a cold build), forked
+        workers read, parse, check and convert them (see _prepare)."""
         looked_at = time.time_ns()
+        sources = content.list_files(folder, self.project.root)
+        todo = [s for s in sources if not s.outside and not self._known(s)]
+        if self.jobs > 1 and len(todo) >= PARALLEL_FROM:
+            fresh = self._prepare_in_parallel(todo, trusted_html)
+        else:
+            fresh = {s.shown: _read_and_parse(s.path, s.shown) for s in todo}
         found: list[Parsed] = []
         problems: list[Problem] = []
-        for source in content.list_files(folder, self.project.root):
+        for source in sources:
             if source.outside:
                 problems.append(content.outside_problem(source.shown, folder, self.project.root))
                 continue
-            seen = self._seen.get(source.shown)
-            if seen and seen[0] == source.signature and (source.shown, seen[1]) in self._parsed:
-                key = (source.shown, seen[1])
-            else:
-                text, problem = content.read_text(source.path, source.shown)
-                if problem:
-                    problems.append(problem)
+            if source.shown in fresh:
+                digest, parsed = fresh[source.shown]
+                if digest is None:  # the file could not be read
+                    problems.append(parsed.problem)
                     continue
-                key = (source.shown, _digest(text))
-                if key not in self._parsed:
-                    raw, problem = content.parse_entry(text, source.shown)
-                    self._parsed[key] = Parsed(raw, problem, *((_key(raw.file, raw.front_text), _key(raw.body))
-                                                               if raw else ()))
-                status = source.signature
-                if status and max(status[0], status[3]) < looked_at - RACY_NS:
-                    self._seen[source.shown] = (status, key[1])
+                key = (source.shown, digest)
+                self._parsed.setdefault(key, parsed)
+                if trusted(source.signature, looked_at):
+                    self._seen[source.shown] = (source.signature, digest)
+            else:
+                key = (source.shown, self._seen[source.shown][1])
             self._used["seen"].add(source.shown)
             self._used["parsed"].add(key)
             parsed = self._parsed[key]
@@ -185,6 +182,32 @@ class Builder:
             else:
                 found.append(parsed)
         return found, problems
+
+    def _known(self, source: content.SourceFile) -> bool:
+        seen = self._seen.get(source.shown)
+        return bool(seen) and seen[0] == source.signature and (source.shown, seen[1]) in self._parsed
+
+    def _prepare_in_parallel(self, sources: list[content.SourceFile], trusted_html: bool) -> dict:
+        """Read, parse, field-check and convert many files in forked workers, filling the memos the
+        serial pass then finds. At 10,000 entries this is most of a cold build's work."""
+        global _SHARED
+        step = -(-len(sources) // (self.jobs * 4))
+        chunks = [[(s.path, s.shown) for s in sources[i:i + step]] for i in range(0, len(sources), step)]
+        _SHARED = (trusted_html,)
+        try:
+            parts = forked_map(_prepare, chunks, self.jobs)
+        finally:
+            _SHARED = None
+        fresh = {}
+        for part in parts:
+            for shown, digest, parsed, checked, html in part:
+                fresh[shown] = (digest, parsed)
+                if checked is not None:
+                    raw = parsed.raw
+                    self._checked[(raw.file, raw.front_text, raw.body)] = checked
+                if html is not None:
+                    self._html[(trusted_html, parsed.body_key)] = html
+        return fresh
 
     def body_problems(self, entries: list[Parsed], trusted: bool) -> list[Problem]:
         """Convert every body not converted yet (in forked processes when there are many: Python-Markdown
@@ -228,8 +251,8 @@ class Builder:
         for used in self._used.values():
             used.clear()
         config = load_config(project, self.base_url)
-        event_files, problems = self.read_folder(project.events_dir)
-        page_files, page_problems = self.read_folder(project.pages_dir)
+        event_files, problems = self.read_folder(project.events_dir, config.trusted_html)
+        page_files, page_problems = self.read_folder(project.pages_dir, config.trusted_html)
         raw_events = [parsed.raw for parsed in event_files]
         raw_pages = [parsed.raw for parsed in page_files]
         valid_events, found = validate.validate_events(raw_events, config, project.root / "content",
@@ -379,6 +402,31 @@ def _draw_range(bounds: tuple[int, int]) -> list:
     return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging))
 
 
+def _read_and_parse(path: str, shown: str) -> tuple[str | None, Parsed]:
+    """(digest of the file's text, Parsed); (None, Parsed with the problem) when it cannot be read."""
+    text, problem = content.read_text(path, shown)
+    if problem:
+        return None, Parsed(None, problem)
+    raw, problem = content.parse_entry(text, shown)
+    return _digest(text), Parsed(raw, problem, *((_key(raw.file, raw.front_text), _key(raw.body)) if raw else ()))
+
+
+def _prepare(files: list[tuple[str, str]]) -> list[tuple]:
+    """In a worker: each file read and parsed, its fields checked and its body converted (HTML None when it
+    cannot be: the build reports that, with its line, when it converts it again)."""
+    to_html = MarkdownRenderer(trusted_html=_SHARED[0])
+    results = []
+    for path, shown in files:
+        digest, parsed = _read_and_parse(path, shown)
+        checked = html = None
+        if parsed.raw is not None:
+            checked = validate.check_event(parsed.raw)
+            html, error = _convert_one(to_html, parsed.raw.body)
+            html = None if error else html
+        results.append((shown, digest, parsed, checked, html))
+    return results
+
+
 def _convert_one(to_html: MarkdownRenderer, text: str) -> tuple[str, str]:
     try:
         return to_html(text), ""
@@ -424,8 +472,7 @@ class BuildCache:
         self.path = project.root / ".cache" / "site-gen" / "build.pickle"
         # Parsed entries and checked models are kept as objects: any change to site-gen's code
         # (an upgrade, or an edit) makes the cache another version's, and it is not used.
-        package = Path(__file__).parent
-        self.VERSION = _digest(__version__, *(p.read_text() for p in sorted(package.rglob("*.py"))))
+        self.VERSION = code_version()
 
     def read(self) -> dict:
         try:
@@ -465,15 +512,29 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     check_output_folder(output, project.root)
     if output.parent.is_dir():
         recover(output)  # first, so even a build that fails leaves a site killed mid-swap put back
+    manifest = Manifest(project.root) if use_cache else None
+    if manifest:
+        # Read before the build reads anything: a file saved during the build then differs next time.
+        last = manifest.read()
+        options = (code_version(), str(output), base_url, drafts)
+        inputs = read_inputs(project.root, last.get("inputs", {}))
+        if manifest.unchanged(last, options, inputs, output):
+            if inputs != last["inputs"]:
+                manifest.write({**last, "inputs": inputs})  # new statuses, the same bytes
+            return BuildResult(last["events"], last["pages"], time.perf_counter() - started, output, 0)
     cache = BuildCache(project) if use_cache else None
     state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)
-    builder.remember(state)
-    timeline, site_key, event_keys = builder.load()
-    specs = page_specs(timeline)
+    with collector_paused():
+        builder.remember(state)
+        timeline, site_key, event_keys = builder.load()
+        specs = page_specs(timeline)
+        fingerprint = Fingerprints(site_key, event_keys)
+        prints = {spec.path: fingerprint(spec) for spec in specs}
+    # The timeline lives until the process ends: the collector need not walk it again, and workers forked
+    # from here do not copy its pages by touching them.
+    gc.freeze()
     copied = {**copied_files(project.static_dir, "static/"), **copied_files(project.media_dir, "media/")}
-    fingerprint = Fingerprints(site_key, event_keys)
-    prints = {spec.path: fingerprint(spec) for spec in specs}
     prints.update((path, hashlib.sha256(data).hexdigest()) for path, data in copied.items())
     previous = state.get("files", {}) if state.get("output") == str(output) and (output / MARKER).is_file() else {}
     same = {path for path, value in prints.items() if previous.get(path) == value and (output / path).is_file()}
@@ -493,4 +554,7 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     if cache and drawn:  # when nothing was drawn the cache already says all there is to say
         cache.write({"output": str(output), "files": prints, **builder.remembered()})
     pages = sum(path.endswith(".html") for path in prints)
+    if manifest:
+        manifest.write({"options": options, "inputs": inputs, "outputs": output_status(output),
+                        "events": len(timeline.events), "pages": pages})
     return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output, drawn)

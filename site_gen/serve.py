@@ -17,6 +17,7 @@ import errno
 import gc
 import html
 import mimetypes
+import os
 import posixpath
 import sys
 import threading
@@ -162,7 +163,7 @@ class Preview:
         self.base_path = "/"
         self.loop: IOLoop | None = None
         self._stop = threading.Event()
-        self._garbage = False  # a rebuild ran since the last collection of unreachable cycles
+        self._garbage = False  # a full rebuild ran since the last collection of unreachable cycles
 
     def log(self, message: str) -> None:
         print(message, file=self.out, flush=True)
@@ -174,7 +175,7 @@ class Preview:
         try:
             with collector_paused():
                 timeline, files = self.builder.render(lazy=True, changed=changed)
-            self._garbage = True
+            self._garbage = self._garbage or not self.builder.updated_in_place
         except BuildError as error:
             self.state = SiteState(self.state.files, tuple(map(str, error.problems)), self.state.version + 1)
             self.log(f"Build failed ({len(error.problems)} problem(s)); the browser shows them:")
@@ -208,9 +209,8 @@ class Preview:
         for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
                                         rust_timeout=500, yield_on_timeout=True):
             if not changes:
-                if self._garbage:  # idle now: what the rebuilds left behind is collected while no one waits
-                    self._garbage = False
-                    gc.collect()
+                if self._garbage:
+                    self.collect_garbage()
                 if not caught_up:
                     # The watcher is live only now: a save made while it was starting went unseen, so
                     # build once more (silently, and cheaply, when nothing changed).
@@ -223,12 +223,26 @@ class Preview:
                          changed={path for _, path in changes})
             self.reload_tabs()
 
+    def collect_garbage(self) -> None:
+        """Free what full rebuilds left behind (the previous timeline is a web of cycles), then freeze
+        what is left, so the collector's automatic passes skip the site and stay short. At 10,000 entries
+        a full pass takes a good part of a second: it runs when the watcher is idle, not during a rebuild."""
+        self._garbage = False
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
     def reload_tabs(self) -> None:
         if self.loop is not None:
             self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
     def run(self) -> None:
+        # The first build reads every entry, in forked workers when there are many. Later rebuilds run
+        # beside the server's threads, where forking is unsafe; they read only what changed anyway.
+        self.builder.jobs = os.cpu_count() or 1
         self.rebuild()
+        self.builder.jobs = 1
+        self.collect_garbage()
         server = PreviewServer(self)
         try:
             server.application(self.port, self.host, live_css=False)

@@ -211,3 +211,29 @@ def test_a_build_with_nothing_changed_writes_nothing(project):
     (project.output / "events/a-launch/index.html").unlink()  # a file gone from the output is made again
     assert "(1 file drawn" in project.run("build", check=True).stdout
     assert (project.output / "events/a-launch/index.html").is_file()
+
+
+def test_parallel_and_serial_builds_find_the_same_problems_and_pages(project, tmp_path):
+    """A cold build with many entries reads, checks and converts them in forked workers: what it reports,
+    and what it makes, must be what one process finds."""
+    from site_gen.build import PARALLEL_FROM  # noqa: PLC0415
+
+    seed(project)
+    for i in range(PARALLEL_FROM):
+        project.event(f"z-{i:03d}", date="2024-03-01", tags=[f"t{i % 7}"], body=f"Entry {i}.\n\n- a\n- list\n")
+    project.write("content/events/bad-date.md", "---\ntitle: X\ndate: 2026-02-30\ncategory: provocation\n"
+                  "summary: S.\nsources: [{publisher: P, title: T, url: 'https://example.com/'}]\n---\nBody.\n")
+    project.write("content/events/bad-yaml.md", "---\ntitle: [unclosed\n---\nBody.\n")
+    project.write("content/events/bad-body.md", "---\ntitle: X\ndate: 2026-01-01\ncategory: provocation\n"
+                  "summary: S.\nsources: [{publisher: P, title: T, url: 'https://example.com/'}]\n---\nA\x01B\n")
+    serial = project.run("build", "--jobs", "1", "--no-cache")
+    parallel = project.run("build", "--jobs", "2", "--no-cache")
+    assert serial.returncode == parallel.returncode == 1
+    assert parallel.stderr == serial.stderr
+    assert "bad-date.md:3: date:" in serial.stderr and "bad-yaml.md:" in serial.stderr
+    assert "bad-body.md:8: body: holds the control character U+0001" in serial.stderr
+    for name in ("bad-date", "bad-yaml", "bad-body"):
+        (project.root / f"content/events/{name}.md").unlink()
+    project.run("build", "--jobs", "1", "--no-cache", "--output", str(tmp_path / "serial"), check=True)
+    project.run("build", "--jobs", "2", "--no-cache", "--output", str(tmp_path / "parallel"), check=True)
+    assert output_files(tmp_path / "serial") == output_files(tmp_path / "parallel")
