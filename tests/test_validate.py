@@ -1,9 +1,14 @@
 """Every kind of bad input gives file:line: field: message, all problems at once, exit 1, output untouched."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_gen.build import Project, build
+from site_gen.model import PLAIN_HTTP_URL, _http_url
 from site_gen.problems import BuildError
 
 GOOD_SOURCE = """\
@@ -195,3 +200,28 @@ def test_bad_site_config_names_its_line(project):
 def test_usage_errors_exit_2(project):
     assert project.run("build", "--no-such-option").returncode == 2
     assert project.run("frobnicate").returncode == 2
+
+
+def _url_problem(check, value):
+    try:
+        return check(value)
+    except ValueError as error:
+        return f"ValueError: {error}"
+
+
+def _http_url_by_urlsplit(value):  # the check without its shortcut for plain addresses
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"url {value!r} must be an absolute http:// or https:// address")
+    return value
+
+
+URL_BITS = st.sampled_from(["http", "https", "HTTP", "ftp", ":", "//", "/", "?", "#", "@", "[", "]", "::1", "a",
+                            "example.com", ".", "-", "_", "80", " ", "\t", "\n", "\x01", "é", "ｅ", "%41", "\\"])
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.one_of(st.from_regex(PLAIN_HTTP_URL, fullmatch=True), st.lists(URL_BITS, max_size=12).map("".join),
+                 st.text(max_size=20).map(lambda s: "https://" + s)))
+def test_the_url_shortcut_accepts_only_what_urlsplit_accepts(value):
+    assert _url_problem(_http_url, value) == _url_problem(_http_url_by_urlsplit, value)
