@@ -100,14 +100,14 @@ def parse_event_date(value: object) -> EventDate:
     match = _DATE.fullmatch(text)
     if not match:
         raise ValueError(f"invalid date {text!r}: use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM+HH:MM")
-    parts = {k: int(v) for k, v in match.groupdict().items() if v is not None and k != "offset"}
-    offset = match["offset"]
-    if "hour" in parts and offset is None:
+    *numbers, offset = match.groups()
+    year, month, day, hour, minute, second = (None if v is None else int(v) for v in numbers)
+    if hour is not None and offset is None:
         raise ValueError(f"invalid date {text!r}: a time needs its UTC offset, e.g. {text}+09:00 for Korea")
     try:
         # datetime checks month and day ranges (2026-02-30 fails here) and the time of day.
-        datetime(parts["year"], parts.get("month", 1), parts.get("day", 1), parts.get("hour", 0),
-                 parts.get("minute", 0), parts.get("second", 0))
+        datetime(year, 1 if month is None else month, 1 if day is None else day, hour or 0, minute or 0,
+                 second or 0)
     except ValueError as error:
         raise ValueError(f"invalid date {text!r}: {error}") from None
     offset_minutes = None
@@ -118,7 +118,7 @@ def parse_event_date(value: object) -> EventDate:
         offset_minutes = (hours * 60 + minutes) * (1 if offset[0] == "+" else -1)
         if minutes >= 60 or not _MIN_OFFSET <= offset_minutes <= _MAX_OFFSET:
             raise ValueError(f"invalid date {text!r}: UTC offset {offset} is outside -12:00..+14:00")
-    return EventDate(offset_minutes=offset_minutes, **parts)
+    return EventDate(year, month, day, hour, minute, second, offset_minutes)
 
 
 def display_range(start: EventDate, end: EventDate | None) -> str:

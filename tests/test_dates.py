@@ -29,6 +29,8 @@ def test_instant_is_utc():
 @pytest.mark.parametrize("text, fragment", [
     ("2026-02-30", "day is out of range"),
     ("2026-13", "month must be in 1..12"),
+    ("2026-00", "month must be in 1..12"),  # a month or day of 0 is wrong, not missing
+    ("2026-01-00", "day is out of range"),
     ("2026-01-04T07:50", "needs its UTC offset"),
     ("2026-01-04T25:00+09:00", "hour must be in 0..23"),
     ("2026-01-04T07:50+14:30", "outside -12:00..+14:00"),
