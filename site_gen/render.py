@@ -215,18 +215,44 @@ class Renderer:
         self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
 
     def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
-        """A function that draws one page; it shares drawn cards between the pages it draws."""
+        """A function that draws one page; it shares drawn cards, and the macros, between the pages it draws."""
         env = self.env
         config = timeline.config
         base_url = config.base_url
+        templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
         cards: dict[tuple, Markup] = {}
+        macros: dict[str, Macros] = {}
+
+        def template(name: str) -> jinja2.Template:
+            if name not in templates:
+                templates[name] = env.get_template(name)
+            return templates[name]
+
+        class Macros:
+            """`macros.name(...)`: the macros of macros.html, made once for all pages (and cards) with the
+            same way back to the site root, where an import `with context` made them again for each one.
+            Made on first use, so a site whose templates have no macros.html still builds."""
+
+            def __init__(self, url):
+                self.url = url
+                self.module = None
+
+            def __getattr__(self, name: str):
+                if self.module is None:
+                    self.module = template("macros.html").make_module({**shared, "url": self.url})
+                return getattr(self.module, name)
+
+        def macros_for(url) -> Macros:
+            if url.prefix not in macros:
+                macros[url.prefix] = Macros(url)
+            return macros[url.prefix]
 
         def card(event: Event, heading: str, url) -> Markup:
             # An event's card is the same on every list page at the same depth: draw it once.
             key = (event.id, heading, url.prefix)
             if key not in cards:
-                cards[key] = Markup(env.get_template("card.html").render(
-                    site=config, event=event, heading=heading, url=url))
+                cards[key] = Markup(template("card.html").render(
+                    site=config, event=event, heading=heading, url=url, macros=macros_for(url)))
             return cards[key]
 
         shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
@@ -235,8 +261,9 @@ class Renderer:
             if spec.make is not None:
                 return spec.make()
             url = link_maker(spec.path, base_url, spec.absolute_links)
-            return env.get_template(spec.template).render(
-                **shared, **spec.context, url=url, canonical=base_url + spec.path.removesuffix("index.html"),
+            return template(spec.template).render(
+                **shared, **spec.context, url=url, macros=macros_for(url),
+                canonical=base_url + spec.path.removesuffix("index.html"),
                 page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
 
         return draw
