@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import traceback
+from functools import partial
 from itertools import chain
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -212,6 +214,7 @@ class Renderer:
         self.env = make_environment(templates)
         self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
         self._specs: list[PageSpec] = []  # the pages of the last render
+        self._site_key = ""  # the site-wide inputs of the last render
         self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
 
     def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
@@ -299,7 +302,13 @@ class Renderer:
         fingerprint = Fingerprints(site_key, event_keys)
         prints = {spec.path: fingerprint(spec) for spec in specs}
         todo = [spec for spec in specs if self._cache.get(spec.path, ("",))[0] != prints[spec.path]]
-        return self._redraw(timeline, specs, todo, prints, extra_head, lazy)
+        # With the templates and config as they were at the last render, which drew every page, pages too
+        # may wait to be asked for; after an edit to them, every page is drawn now, so that a template
+        # that fails anywhere is reported at once.
+        pages_too = lazy and site_key == self._site_key
+        result = self._redraw(timeline, specs, todo, prints, extra_head, lazy, pages_too)
+        self._site_key = site_key
+        return result
 
     def update(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[bytes, bytes]],
                front_changed: set[Event], body_changed: set[Event], extra_head: str = "",
@@ -313,17 +322,20 @@ class Renderer:
         fingerprint = Fingerprints(site_key, event_keys)
         prints = {path: cached[0] for path, cached in self._cache.items()}
         prints.update((spec.path, fingerprint(spec)) for spec in todo)
-        return self._redraw(timeline, specs, todo, prints, extra_head, lazy)
+        # The templates and config are as they were, so with `lazy` the pages wait to be asked for too:
+        # an edit to a widely listed event (the map lists them all) still reloads at once.
+        return self._redraw(timeline, specs, todo, prints, extra_head, lazy, pages_too=lazy)
 
     def _redraw(self, timeline: Timeline, specs: list[PageSpec], todo: list[PageSpec], prints: dict[str, str],
-                extra_head: str, lazy: bool) -> dict[str, bytes]:
+                extra_head: str, lazy: bool, pages_too: bool = False) -> dict[str, bytes]:
         result = {path: cached[1] for path, cached in self._cache.items() if path in prints}
         drawn = []
-        deferred = 0  # data files whose inputs changed, to be made when first asked for
+        draw = self.drawer(timeline, extra_head) if pages_too else None
         for spec in todo:
             if lazy and spec.make is not None:
-                result[spec.path] = Deferred(spec.make)
-                deferred += 1
+                result[spec.path] = Deferred(spec.make)  # data files: made when first asked for
+            elif pages_too:
+                result[spec.path] = Deferred(partial(self._draw_or_report, draw, spec))
             else:
                 drawn.append(spec)
         problems = self.draw_all(timeline, drawn, extra_head, result.__setitem__)
@@ -335,6 +347,16 @@ class Renderer:
         return {spec.path: result[spec.path] for spec in specs}
 
 
+    def _draw_or_report(self, draw: Callable[[PageSpec], bytes], spec: PageSpec) -> bytes:
+        try:
+            return draw(spec)
+        except Exception as error:  # noqa: BLE001 - shown on the page asked for, with the template's line
+            raise BuildError([_template_problem(error, self.templates)]) from error
+
+
+_event_id = attrgetter("id")
+
+
 class Fingerprints:
     """A page's fingerprint: the site-wide inputs, its path and template, and the front matter (and,
     where shown, bodies) of its events. Event lists shared by many pages (a term's, or every event)
@@ -343,17 +365,22 @@ class Fingerprints:
     def __init__(self, site_key: str, event_keys: dict[str, tuple[bytes, bytes]]):
         self.site_key = site_key.encode()
         self.event_keys = event_keys
+        self._by_part: list = [None, None]
         self._lists: dict[tuple[int, int], tuple[tuple, bytes]] = {}
+
+    def _keys(self, events: tuple[Event, ...], part: int) -> bytes:
+        if len(events) < 20:
+            return b"".join([self.event_keys[event.id][part] for event in events])
+        if self._by_part[part] is None:  # for long lists: each key looked up in C, by a map over a dict
+            self._by_part[part] = {event_id: keys[part] for event_id, keys in self.event_keys.items()}.__getitem__
+        return b"".join(map(self._by_part[part], map(_event_id, events)))
 
     def _digest(self, events: tuple[Event, ...], part: int) -> bytes:
         if len(events) < 100:  # a page's own few events: joined directly, cheaper than remembered
-            keys = self.event_keys
-            return b"".join([keys[event.id][part] for event in events])
+            return self._keys(events, part)
         key = (id(events), part)
         if key not in self._lists:  # the tuple is kept with its digest, so its id is not reused meanwhile
-            keys = self.event_keys
-            joined = b"".join([keys[event.id][part] for event in events])
-            self._lists[key] = (events, hashlib.sha256(joined).digest())
+            self._lists[key] = (events, hashlib.sha256(self._keys(events, part)).digest())
         return self._lists[key][1]
 
     def __call__(self, spec: PageSpec) -> str:

@@ -107,7 +107,10 @@ class SiteHandler(web.RequestHandler):
             return self.send(500, error_page(state.problems), "text/html; charset=utf-8")
         body = state.files.get(rel)
         if isinstance(body, Deferred):
-            body = body()  # feeds and exports are made when first asked for, not on every save
+            try:
+                body = body()  # made when first asked for, not on every save
+            except BuildError as error:
+                return self.send(500, error_page(tuple(map(str, error.problems))), "text/html; charset=utf-8")
         if body is None:
             if f"{rel}/index.html" in state.files:
                 return self.redirect(path + "/")
@@ -118,7 +121,8 @@ class SiteHandler(web.RequestHandler):
         state = self.preview.state
         if state.problems:
             return error_page(state.problems)
-        return state.files.get("404.html", b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
+        page = state.files.get("404.html", b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
+        return page() if isinstance(page, Deferred) else page
 
     def send(self, status: int, body: bytes, kind: str) -> None:
         self.set_status(status)

@@ -108,24 +108,32 @@ def changed_paths(before: dict, after: dict) -> set[str]:
 IN_PLACE = {edit_body, edit_title, edit_summary_of_a_linked_event, edit_body_and_end_date, touch_without_change}
 
 
+def made(files: dict) -> dict:
+    from site_gen.render import Deferred  # noqa: PLC0415
+
+    return {path: data() if isinstance(data, Deferred) else data for path, data in files.items()}
+
+
+@pytest.mark.parametrize("lazy", [False, True])  # True: as the preview renders, pages made when asked for
 @pytest.mark.parametrize("per_page", [100, 1])  # 1: every list is split into pages, which edits may shift
 @pytest.mark.parametrize("edit", [*IN_PLACE, edit_date, edit_category, edit_responds_to, add_entry, delete_entry,
                                   edit_template, edit_config, edit_page])
-def test_a_watched_edit_renders_what_a_cold_render_gives(project, edit, per_page, monkeypatch):
+def test_a_watched_edit_renders_what_a_cold_render_gives(project, edit, per_page, lazy, monkeypatch):
     monkeypatch.setattr("site_gen.render.PER_PAGE", per_page)
     seed(project)
     warm = Builder(Project(project.root))
-    warm.render()
+    made(warm.render(lazy=lazy)[1])
     before = snapshot(project.root)
     edit(project)
     changed = changed_paths(before, snapshot(project.root)) or {str(project.root / "content/events/d-other.md")}
-    _, incremental = warm.render(changed=changed)
+    _, incremental = warm.render(lazy=lazy, changed=changed)
+    incremental = made(incremental)
     assert warm.updated_in_place == (edit in IN_PLACE)
     _, cold = Builder(Project(project.root)).render()
     assert incremental.keys() == cold.keys()
     assert [path for path in cold if incremental[path] != cold[path]] == []
-    _, again = warm.render()  # and a full render after it agrees with both
-    assert again == cold
+    _, again = warm.render(lazy=lazy)  # and a full render after it agrees with both
+    assert made(again) == cold
 
 
 def test_a_watched_edit_that_breaks_an_entry_reports_it_and_recovers(project):
@@ -237,3 +245,27 @@ def test_parallel_and_serial_builds_find_the_same_problems_and_pages(project, tm
     project.run("build", "--jobs", "1", "--no-cache", "--output", str(tmp_path / "serial"), check=True)
     project.run("build", "--jobs", "2", "--no-cache", "--output", str(tmp_path / "parallel"), check=True)
     assert output_files(tmp_path / "serial") == output_files(tmp_path / "parallel")
+
+
+def test_a_page_made_when_asked_for_reports_a_template_failure_with_its_line(project):
+    from site_gen.problems import BuildError  # noqa: PLC0415
+    from site_gen.render import Deferred  # noqa: PLC0415
+
+    seed(project)
+    template = project.root / "templates/event.html"
+    text = template.read_text()
+    assert "{% block title %}" in text.split("\n")[2]
+    template.write_text(text.replace("{% block title %}", '{% block title %}{% if e.title == "Boom" %}{{ 1 // 0 }}'
+                                     "{% endif %}", 1))
+    warm = Builder(Project(project.root))
+    warm.render(lazy=True)
+    edit_title_to = project.event("a-launch", date="2026-01-04T07:50+09:00", actors=["north-korea"], tags=["srbm"],
+                                  title="Boom")
+    _, files = warm.render(lazy=True, changed={str(edit_title_to)})
+    assert warm.updated_in_place
+    page = files["events/a-launch/index.html"]
+    assert isinstance(page, Deferred)
+    with pytest.raises(BuildError) as caught:
+        page()
+    assert [str(p) for p in caught.value.problems] == [
+        "templates/event.html:3: template: ZeroDivisionError: integer division or modulo by zero"]
