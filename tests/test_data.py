@@ -12,9 +12,13 @@ import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
+from icalendar.parser.content_line import Contentline
 
 from site_gen.build import Builder, Project
 from site_gen.content import FrontMatterLoader
+from site_gen.outputs.calendar import calendar, calendar_event, fold
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = "https://example.github.io/nk-timeline/"
@@ -73,6 +77,21 @@ def test_calendar_parses_with_utc_times_and_stable_uids(bundled_site, timeline, 
     project.run("build", check=True)
     [month] = icalendar.Calendar.from_ical((project.output / "data/events.ics").read_bytes()).walk("VEVENT")
     assert (str(month.decoded("DTSTART")), str(month.decoded("DTEND"))) == ("2026-02-01", "2026-03-01")
+
+
+# Long lines, and backslashes and carets (escapes icalendar keeps whole) around the fold points.
+@given(st.text(alphabet="ab \\^;,:é字\U0001F600", max_size=400) | st.text(alphabet="ab\\^", min_size=70, max_size=160))
+def test_fold_folds_as_icalendar_does(text):
+    line = Contentline("DESCRIPTION:" + text)
+    assert fold(line).encode() == line.to_ical()
+
+
+def test_calendar_is_what_icalendar_writes_and_joins_its_events(timeline):
+    data = calendar(timeline)
+    # Made an event at a time and folded by site-gen, it is still byte for byte what icalendar writes.
+    assert icalendar.Calendar.from_ical(data).to_ical() == data
+    events = b"".join(calendar_event(timeline, event) for event in timeline.events)
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(events + b"END:VCALENDAR\r\n")
 
 
 def test_events_json_validates_against_its_published_schema(bundled_site, timeline):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from html import escape
 
 from markupsafe import Markup
@@ -17,6 +18,14 @@ def _json(data, indent: int | None = None) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode()
 
 
+def _json_with_items(data: dict, key: str, items: Iterable[str]) -> bytes:
+    """`_json({**data, key: [...]})` where the list's items come already as JSON text, made one event
+    at a time: each event's dicts are dropped as soon as it is written, so the garbage collector does
+    not go over all of them again and again, and a caller could make or keep the items apart."""
+    text = json.dumps({**data, key: []}, ensure_ascii=False)
+    return (text.removesuffix("[]}") + "[" + ", ".join(items) + "]}\n").encode()
+
+
 def exported(event: Event, base_url: str, body: str) -> dict:
     """The event's front matter with every field, then the fields only the export has (see ExportedEvent)."""
     record = event.entry.model_dump(mode="json", exclude_none=True)
@@ -24,14 +33,16 @@ def exported(event: Event, base_url: str, body: str) -> dict:
     return record
 
 
+def events_json_item(timeline: Timeline, event: Event) -> str:
+    """One event of events.json, as JSON text."""
+    return json.dumps(exported(event, timeline.config.base_url, event.body_markdown), ensure_ascii=False)
+
+
 def events_json(timeline: Timeline) -> bytes:
     base = timeline.config.base_url
-    return _json({
-        "$schema": base + "schema/event.json",
-        "title": timeline.config.title,
-        "base_url": base,
-        "events": [exported(event, base, event.body_markdown) for event in timeline.events],
-    })
+    return _json_with_items({"$schema": base + "schema/event.json", "title": timeline.config.title,
+                             "base_url": base},
+                            "events", (events_json_item(timeline, event) for event in timeline.events))
 
 
 def event_schema(base_url: str) -> bytes:
@@ -79,31 +90,34 @@ def _tl_date(when) -> dict:
     return date
 
 
+def timelinejs_item(timeline: Timeline, event: Event) -> str:
+    """One event's TimelineJS slide, as JSON text."""
+    base = timeline.config.base_url
+    e = event.entry
+    sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a> ({escape(s.publisher)})</li>'
+                      for s in e.sources)
+    slide = {
+        "unique_id": event.id,
+        "start_date": _tl_date(e.date),
+        "text": {"headline": escape(e.title),
+                 "text": f"<p>{escape(e.summary)}</p>{event.body_html}<p>Sources:</p><ul>{sources}</ul>"},
+        "group": timeline.config.categories[e.category].name,
+        "display_date": event.date_display,
+    }
+    if e.end_date:
+        slide["end_date"] = _tl_date(e.end_date)
+    if e.image:
+        slide["media"] = {"url": base + e.image.src, "alt": e.image.alt, "caption": e.image.alt,
+                          "credit": e.image.credit + (" (AI-generated image)" if e.image.ai_generated else "")}
+    return json.dumps(slide, ensure_ascii=False)
+
+
 def timelinejs(timeline: Timeline) -> bytes:
     """TimelineJS JSON. Lossy: TimelineJS has no place for coordinates, figures, claims or sources, so the
     sources go into each slide's text as links."""
-    base = timeline.config.base_url
-    slides = []
-    for event in timeline.events:
-        e = event.entry
-        sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a> ({escape(s.publisher)})</li>'
-                          for s in e.sources)
-        slide = {
-            "unique_id": event.id,
-            "start_date": _tl_date(e.date),
-            "text": {"headline": escape(e.title),
-                     "text": f"<p>{escape(e.summary)}</p>{event.body_html}<p>Sources:</p><ul>{sources}</ul>"},
-            "group": timeline.config.categories[e.category].name,
-            "display_date": event.date_display,
-        }
-        if e.end_date:
-            slide["end_date"] = _tl_date(e.end_date)
-        if e.image:
-            slide["media"] = {"url": base + e.image.src, "alt": e.image.alt, "caption": e.image.alt,
-                              "credit": e.image.credit + (" (AI-generated image)" if e.image.ai_generated else "")}
-        slides.append(slide)
-    return _json({"title": {"text": {"headline": timeline.config.title, "text": timeline.config.description}},
-                  "events": slides})
+    return _json_with_items({"title": {"text": {"headline": timeline.config.title,
+                                                "text": timeline.config.description}}},
+                            "events", (timelinejs_item(timeline, event) for event in timeline.events))
 
 
 def json_ld(event: Event, base_url: str) -> Markup:

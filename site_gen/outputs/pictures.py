@@ -83,7 +83,9 @@ def places(timeline: Timeline) -> list[dict]:
         if location is None or location.lat is None:
             continue
         key = (round(location.lat, 2), round(location.lon, 2))
-        place = found.setdefault(key, {"lat": key[0], "lon": key[1], "names": [], "events": []})
+        place = found.get(key)
+        if place is None:  # not setdefault: that would build a new place for every event
+            place = found[key] = {"lat": key[0], "lon": key[1], "names": [], "events": []}
         if location.name not in place["names"]:
             place["names"].append(location.name)
         place["events"].append(event)
