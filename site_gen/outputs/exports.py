@@ -135,6 +135,6 @@ def json_ld(event: Event, base_url: str) -> Markup:
         data["location"] = place
     if e.image:
         data["image"] = base_url + e.image.src
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False)  # without indent: json's C encoder, 10x faster
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
