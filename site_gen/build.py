@@ -152,11 +152,26 @@ class Builder:
         workers read, parse, check and convert them (see _prepare)."""
         looked_at = time.time_ns()
         sources = content.list_files(folder, self.project.root)
-        todo = [s for s in sources if not s.outside and not self._known(s)]
-        if self.jobs > 1 and len(todo) >= PARALLEL_FROM:
-            fresh = self._prepare_in_parallel(todo, trusted_html)
+        fresh = {}  # file -> (digest of its text, Parsed), for the files read now
+        new = []  # (path, file, text) of those whose text is new
+        for source in sources:
+            if not source.outside and not self._known(source):
+                text, problem = content.read_text(source.path, source.shown)
+                if problem:
+                    fresh[source.shown] = (None, Parsed(None, problem))
+                    continue
+                digest = _digest(text)
+                if (source.shown, digest) in self._parsed:
+                    fresh[source.shown] = (digest, self._parsed[(source.shown, digest)])
+                else:
+                    new.append((source.path, source.shown, text))
+        if self.jobs > 1 and len(new) >= PARALLEL_FROM:
+            # The workers read the files again, from the page cache: the texts need not be held here.
+            paths = [(path, shown) for path, shown, _ in new]
+            del new[:]
+            fresh.update(self._prepare_in_parallel(paths, trusted_html))
         else:
-            fresh = {s.shown: _read_and_parse(s.path, s.shown) for s in todo}
+            fresh.update((shown, (_digest(text), _parse(text, shown))) for _, shown, text in new)
         found: list[Parsed] = []
         problems: list[Problem] = []
         for source in sources:
@@ -187,15 +202,14 @@ class Builder:
         seen = self._seen.get(source.shown)
         return bool(seen) and seen[0] == source.signature and (source.shown, seen[1]) in self._parsed
 
-    def _prepare_in_parallel(self, sources: list[content.SourceFile], trusted_html: bool) -> dict:
-        """Read, parse, field-check and convert many files in forked workers, filling the memos the
-        serial pass then finds. At 10,000 entries this is most of a cold build's work."""
+    def _prepare_in_parallel(self, files: list[tuple[str, str]], trusted_html: bool) -> dict:
+        """Read, parse, field-check and convert many files in forked workers, filling the memos the serial
+        pass then finds. At 10,000 entries this is most of a cold build's work."""
         global _SHARED
-        step = -(-len(sources) // (self.jobs * 4))
-        chunks = [[(s.path, s.shown) for s in sources[i:i + step]] for i in range(0, len(sources), step)]
-        _SHARED = (trusted_html,)
+        step = -(-len(files) // (self.jobs * 4))
+        _SHARED = (trusted_html, files)  # inherited by the workers, not pickled to them
         try:
-            parts = forked_map(_prepare, chunks, self.jobs)
+            parts = forked_map(_prepare, [(i, i + step) for i in range(0, len(files), step)], self.jobs)
         finally:
             _SHARED = None
         fresh = {}
@@ -300,11 +314,9 @@ class Builder:
             if problem:
                 return None
             key = (shown, _digest(text))
-            parsed = self._parsed.get(key) or Parsed(*content.parse_entry(text, shown))
+            parsed = self._parsed.get(key) or _parse(text, shown)
             if parsed.raw is None:
                 return None
-            if not parsed.front_key:
-                parsed = Parsed(parsed.raw, None, _key(shown, parsed.raw.front_text), _key(parsed.raw.body))
             self._parsed[key] = parsed
             self._used["parsed"].add(key)
             entry, problems = validate.check_event(parsed.raw, self._checked, self._used["checked"])
@@ -402,22 +414,23 @@ def _draw_range(bounds: tuple[int, int]) -> list:
     return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging))
 
 
-def _read_and_parse(path: str, shown: str) -> tuple[str | None, Parsed]:
-    """(digest of the file's text, Parsed); (None, Parsed with the problem) when it cannot be read."""
-    text, problem = content.read_text(path, shown)
-    if problem:
-        return None, Parsed(None, problem)
+def _parse(text: str, shown: str) -> Parsed:
     raw, problem = content.parse_entry(text, shown)
-    return _digest(text), Parsed(raw, problem, *((_key(raw.file, raw.front_text), _key(raw.body)) if raw else ()))
+    return Parsed(raw, problem, *((_key(raw.file, raw.front_text), _key(raw.body)) if raw else ()))
 
 
-def _prepare(files: list[tuple[str, str]]) -> list[tuple]:
-    """In a worker: each file read and parsed, its fields checked and its body converted (HTML None when it
+def _prepare(bounds: tuple[int, int]) -> list[tuple]:
+    """In a worker: files parsed, their fields checked and their bodies converted (HTML None when a body
     cannot be: the build reports that, with its line, when it converts it again)."""
-    to_html = MarkdownRenderer(trusted_html=_SHARED[0])
+    trusted_html, files = _SHARED
+    to_html = MarkdownRenderer(trusted_html=trusted_html)
     results = []
-    for path, shown in files:
-        digest, parsed = _read_and_parse(path, shown)
+    for path, shown in files[bounds[0]:bounds[1]]:
+        text, problem = content.read_text(path, shown)
+        if problem:  # gone since the parent read it
+            results.append((shown, None, Parsed(None, problem), None, None))
+            continue
+        digest, parsed = _digest(text), _parse(text, shown)
         checked = html = None
         if parsed.raw is not None:
             checked = validate.check_event(parsed.raw)
@@ -454,7 +467,9 @@ def draw_into(builder: Builder, timeline: Timeline, specs: list[PageSpec], stagi
     bounds = [(i, i + 1) for i in range(heavy)]
     step = max(50, (len(specs) - heavy) // (jobs * 8))
     bounds += [(i, min(i + step, len(specs))) for i in range(heavy, len(specs), step)]
-    if jobs <= 1 or len(specs) < PARALLEL_FROM:
+    # Data files each cover every event: for a large timeline a few of them are worth the workers too.
+    worth_forking = len(specs) >= PARALLEL_FROM or (heavy > 1 and len(timeline.events) >= PARALLEL_FROM)
+    if jobs <= 1 or not worth_forking:
         return builder.renderer.draw_all(timeline, specs, "", partial(put, staging))
     _SHARED = (builder.renderer, timeline, specs, staging)
     try:
