@@ -7,7 +7,9 @@
   HTML page, would be blocked by the pages' Content-Security-Policy (script-src 'self'); instead the
   preview builds every page with LIVE_SCRIPT in its <head>, an external script from this server,
   which the policy allows as it is, so the preview runs under the same policy as the published site.
-- A rebuild reuses the Builder's caches, so only the pages an edit affects are drawn again.
+- A rebuild reuses the Builder's caches, so only the pages an edit affects are drawn again. An edit
+  that keeps the timeline's shape is taken in place (Builder.update), and while the templates and
+  config are unchanged, pages are drawn when the browser asks for them.
 - A failed rebuild keeps the server up: every page shows the problems (file:line: field: message)
   until the files are fixed.
 """
