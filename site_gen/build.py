@@ -152,26 +152,25 @@ class Builder:
         workers read, parse, check and convert them (see _prepare)."""
         looked_at = time.time_ns()
         sources = content.list_files(folder, self.project.root)
+        remembered = {shown for shown, _ in self._parsed}
         fresh = {}  # file -> (digest of its text, Parsed), for the files read now
-        new = []  # (path, file, text) of those whose text is new
+        new = []  # (path, file, its text if already read) of the files to parse
         for source in sources:
-            if not source.outside and not self._known(source):
-                text, problem = content.read_text(source.path, source.shown)
-                if problem:
-                    fresh[source.shown] = (None, Parsed(None, problem))
-                    continue
-                digest = _digest(text)
+            if source.outside or self._known(source):
+                continue
+            text = None
+            if source.shown in remembered:  # its text may be one parsed before: read it to see
+                text, _ = content.read_text(source.path, source.shown)
+                digest = _digest(text) if text is not None else None
                 if (source.shown, digest) in self._parsed:
                     fresh[source.shown] = (digest, self._parsed[(source.shown, digest)])
-                else:
-                    new.append((source.path, source.shown, text))
+                    continue
+            new.append((source.path, source.shown, text))
         if self.jobs > 1 and len(new) >= PARALLEL_FROM:
-            # The workers read the files again, from the page cache: the texts need not be held here.
-            paths = [(path, shown) for path, shown, _ in new]
-            del new[:]
-            fresh.update(self._prepare_in_parallel(paths, trusted_html))
+            # The workers read the files (again, from the page cache): no copy of the texts is held here.
+            fresh.update(self._prepare_in_parallel([(path, shown) for path, shown, _ in new], trusted_html))
         else:
-            fresh.update((shown, (_digest(text), _parse(text, shown))) for _, shown, text in new)
+            fresh.update((shown, _read_and_parse(path, shown, text)) for path, shown, text in new)
         found: list[Parsed] = []
         problems: list[Problem] = []
         for source in sources:
@@ -419,6 +418,16 @@ def _parse(text: str, shown: str) -> Parsed:
     return Parsed(raw, problem, *((_key(raw.file, raw.front_text), _key(raw.body)) if raw else ()))
 
 
+def _read_and_parse(path: str, shown: str, text: str | None = None) -> tuple[str | None, Parsed]:
+    """(digest of the text, Parsed), the file read unless its text is given; (None, Parsed with the
+    problem) when it cannot be read."""
+    if text is None:
+        text, problem = content.read_text(path, shown)
+        if problem:
+            return None, Parsed(None, problem)
+    return _digest(text), _parse(text, shown)
+
+
 def _prepare(bounds: tuple[int, int]) -> list[tuple]:
     """In a worker: files parsed, their fields checked and their bodies converted (HTML None when a body
     cannot be: the build reports that, with its line, when it converts it again)."""
@@ -426,11 +435,7 @@ def _prepare(bounds: tuple[int, int]) -> list[tuple]:
     to_html = MarkdownRenderer(trusted_html=trusted_html)
     results = []
     for path, shown in files[bounds[0]:bounds[1]]:
-        text, problem = content.read_text(path, shown)
-        if problem:  # gone since the parent read it
-            results.append((shown, None, Parsed(None, problem), None, None))
-            continue
-        digest, parsed = _digest(text), _parse(text, shown)
+        digest, parsed = _read_and_parse(path, shown)
         checked = html = None
         if parsed.raw is not None:
             checked = validate.check_event(parsed.raw)
