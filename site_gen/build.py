@@ -488,11 +488,11 @@ class BuildCache:
     and the HTML of each Markdown body. A file whose fingerprint is unchanged is carried over from the
     previous output instead of drawn again; when nothing changed, nothing is written at all."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, version: str):
         self.path = project.root / ".cache" / "site-gen" / "build.pickle"
         # Parsed entries and checked models are kept as objects: any change to site-gen's code
         # (an upgrade, or an edit) makes the cache another version's, and it is not used.
-        self.VERSION = code_version()
+        self.version = version
 
     def read(self) -> dict:
         try:
@@ -500,13 +500,13 @@ class BuildCache:
                 state = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
             return {}  # no cache, or one from another version: build everything
-        return state if isinstance(state, dict) and state.get("version") == self.VERSION else {}
+        return state if isinstance(state, dict) and state.get("version") == self.version else {}
 
     def write(self, state: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         with temporary.open("wb") as handle:
-            pickle.dump({**state, "version": self.VERSION}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({**state, "version": self.version}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
 
 
@@ -533,16 +533,17 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     if output.parent.is_dir():
         recover(output)  # first, so even a build that fails leaves a site killed mid-swap put back
     manifest = Manifest(project.root) if use_cache else None
+    version = code_version()
     if manifest:
         # Read before the build reads anything: a file saved during the build then differs next time.
         last = manifest.read()
-        options = (code_version(), str(output), base_url, drafts)
+        options = (version, str(output), base_url, drafts)
         inputs = read_inputs(project.root, last.get("inputs", {}))
         if manifest.unchanged(last, options, inputs, output):
             if inputs != last["inputs"]:
                 manifest.write({**last, "inputs": inputs})  # new statuses, the same bytes
             return BuildResult(last["events"], last["pages"], time.perf_counter() - started, output, 0)
-    cache = BuildCache(project) if use_cache else None
+    cache = BuildCache(project, version) if use_cache else None
     state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)
     with collector_paused():
