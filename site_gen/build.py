@@ -5,7 +5,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import pickle
 import shutil
 import time
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from . import content, validate
 from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig
 from .problems import BuildError, Problem
-from .manifest import Manifest, code_version, output_status, read_inputs, trusted
+from .manifest import Stored, code_version, output_status, read_inputs, trusted, unchanged
 from .render import Fingerprints, PageSpec, Renderer, page_specs
 from .timeline import Event, Page, Timeline, make_timeline
 from .write import MARKER, check_output_folder, put, recover, staged, write_files
@@ -483,33 +482,6 @@ def draw_into(builder: Builder, timeline: Timeline, specs: list[PageSpec], stagi
         _SHARED = None
 
 
-class BuildCache:
-    """What the last build made, kept in .cache/site-gen/ (git-ignored): each output file's fingerprint
-    and the HTML of each Markdown body. A file whose fingerprint is unchanged is carried over from the
-    previous output instead of drawn again; when nothing changed, nothing is written at all."""
-
-    def __init__(self, project: Project, version: str):
-        self.path = project.root / ".cache" / "site-gen" / "build.pickle"
-        # Parsed entries and checked models are kept as objects: any change to site-gen's code
-        # (an upgrade, or an edit) makes the cache another version's, and it is not used.
-        self.version = version
-
-    def read(self) -> dict:
-        try:
-            with self.path.open("rb") as handle:
-                state = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            return {}  # no cache, or one from another version: build everything
-        return state if isinstance(state, dict) and state.get("version") == self.version else {}
-
-    def write(self, state: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump({**state, "version": self.version}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
-
-
 def carry_over(old: Path, new: Path) -> None:
     new.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -532,18 +504,21 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     check_output_folder(output, project.root)
     if output.parent.is_dir():
         recover(output)  # first, so even a build that fails leaves a site killed mid-swap put back
-    manifest = Manifest(project.root) if use_cache else None
     version = code_version()
+    # The manifest: what the last build read and wrote (see manifest.py). The build cache: each output
+    # file's fingerprint, and every entry parsed, checked and converted; a file whose fingerprint is
+    # unchanged is carried over from the previous output instead of drawn again.
+    manifest = Stored(project.root, "manifest", version) if use_cache else None
+    cache = Stored(project.root, "build", version) if use_cache else None
     if manifest:
         # Read before the build reads anything: a file saved during the build then differs next time.
         last = manifest.read()
         options = (version, str(output), base_url, drafts)
         inputs = read_inputs(project.root, last.get("inputs", {}))
-        if manifest.unchanged(last, options, inputs, output):
+        if unchanged(last, options, inputs, output):
             if inputs != last["inputs"]:
                 manifest.write({**last, "inputs": inputs})  # new statuses, the same bytes
             return BuildResult(last["events"], last["pages"], time.perf_counter() - started, output, 0)
-    cache = BuildCache(project, version) if use_cache else None
     state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)
     with collector_paused():

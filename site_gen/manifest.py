@@ -85,35 +85,40 @@ def output_status(output: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-class Manifest:
-    def __init__(self, root: Path):
-        self.path = root / ".cache" / "site-gen" / "manifest.pickle"
-        self.root = root
+class Stored:
+    """A dict kept in .cache/site-gen/<name>.pickle (git-ignored), good only for the site-gen code that
+    wrote it: parsed entries and checked models are kept as objects, so any change to site-gen (an
+    upgrade, or an edit) makes it another version's, and it is not used."""
+
+    def __init__(self, root: Path, name: str, version: str):
+        self.path = root / ".cache" / "site-gen" / f"{name}.pickle"
+        self.version = version
 
     def read(self) -> dict:
         try:
             with self.path.open("rb") as handle:
                 state = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+            return {}  # none yet, or unreadable: build as if there were none
+        return state if isinstance(state, dict) and state.get("version") == self.version else {}
 
     def write(self, state: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")  # two builds at once do not mix their files
         with temporary.open("wb") as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({**state, "version": self.version}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
 
-    def unchanged(self, previous: dict, options: tuple, inputs: dict, output: Path) -> bool:
-        """Whether the last build had these options and inputs, every input could be read, and its output
-        is still there as it left it."""
-        if not previous or previous.get("options") != options or any(d is None for _, d in inputs.values()):
-            return False
-        before = previous.get("inputs", {})
-        if before.keys() != inputs.keys() or any(before[path][1] != digest for path, (_, digest) in inputs.items()):
-            return False  # compared by content: a file saved again unchanged (or touched) is no change
-        try:
-            return output_status(output) == previous.get("outputs")
-        except OSError:
-            return False
+
+def unchanged(previous: dict, options: tuple, inputs: dict, output: Path) -> bool:
+    """Whether the last build had these options and inputs, every input could be read, and its output
+    is still there as it left it."""
+    if not previous or previous.get("options") != options or any(d is None for _, d in inputs.values()):
+        return False
+    before = previous.get("inputs", {})
+    if before.keys() != inputs.keys() or any(before[path][1] != digest for path, (_, digest) in inputs.items()):
+        return False  # compared by content: a file saved again unchanged (or touched) is no change
+    try:
+        return output_status(output) == previous.get("outputs")
+    except OSError:
+        return False
