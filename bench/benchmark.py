@@ -2,9 +2,10 @@
 
     python bench/benchmark.py --events 1000 10000 --runs 3
     python bench/benchmark.py --events 1000 --reload      # also the preview's save-to-reload latency
+    python bench/benchmark.py --dir /dev/shm              # the corpus in memory: no disk in the figures
 
 Each size gets a deterministic corpus (bench/corpus.py). Every build runs `site-gen build` in a
-fresh process, as a user would; "peak memory" is the largest resident set of the build and of
+fresh process, as a user would; a cold build has neither output/ nor .cache/ from an earlier one; "peak memory" is the largest resident set of the build and of
 any worker it forked (from getrusage). Figures are medians of --runs runs; the machine is shared,
 so compare ratios rather than single numbers.
 """
@@ -58,12 +59,13 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench(events: int, runs: int, reload: bool) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
+def bench(events: int, runs: int, reload: bool, where: str | None) -> dict:
+    with tempfile.TemporaryDirectory(dir=where) as tmp:
         folder = make_corpus(Path(tmp) / "site", events)
         cold, no_change, body, date, peaks = [], [], [], [], []
         for run in range(runs):
             shutil.rmtree(folder / "output", ignore_errors=True)
+            shutil.rmtree(folder / ".cache", ignore_errors=True)  # cold: nothing parsed or drawn before
             took, peak = timed_build(folder)
             cold.append(took)
             peaks.append(peak)
@@ -94,13 +96,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reload", action="store_true", help="also measure the preview's save-to-reload latency")
+    parser.add_argument("--dir", help="where to make the corpus (default: the system's temporary folder)")
     args = parser.parse_args()
     print("| events | cold build s | no-change rebuild s | one body edited s | one date changed s | "
           "peak memory MB | output MB (files) | index KB |" + "".join(
               f" preview, {kind} edit: save-to-reload ms (rebuild ms) |" for kind in KINDS if args.reload))
     print("|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" * len(KINDS) if args.reload else ""))
     for events in args.events:
-        r = bench(events, args.runs, args.reload)
+        r = bench(events, args.runs, args.reload, args.dir)
         line = (f"| {r['events']:,} | {r['cold']:.2f} | {r['no_change']:.2f} | {r['edit_body']:.2f} | "
                 f"{r['edit_date']:.2f} | {r['peak_mb']:.0f} | {r['output_mb']:.0f} ({r['files']:,}) | "
                 f"{r['index_kb']:.0f} |")
