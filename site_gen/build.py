@@ -9,7 +9,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from functools import partial
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import content, validate
@@ -440,6 +440,7 @@ def _prepare(bounds: tuple[int, int]) -> list[tuple]:
             checked = validate.check_event(parsed.raw)
             html, error = _convert_one(to_html, parsed.raw.body)
             html = None if error else html
+            parsed = replace(parsed, raw=validate.slimmed(parsed.raw))  # its fields are in `checked`
         results.append((shown, digest, parsed, checked, html))
     return results
 

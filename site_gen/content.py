@@ -43,6 +43,13 @@ class RawEntry:
     body: str = ""
     body_line: int = 0  # line number of the first body line
     front_line: int = 2  # file line of the YAML's first line (after the opening '---')
+    complete: bool = True  # False once `front` is cut down to a few fields (validate.slimmed)
+
+    def full_front(self) -> dict[str, Any]:
+        """Every field, read again from the text if `front` was cut down."""
+        if self.complete:
+            return self.front
+        return load_yaml(self.front_text, self.file, self.front_line)[0] or {}
 
 
 def read_text(path: Path | str, shown: str) -> tuple[str | None, Problem | None]:

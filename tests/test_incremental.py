@@ -247,6 +247,25 @@ def test_parallel_and_serial_builds_find_the_same_problems_and_pages(project, tm
     assert output_files(tmp_path / "serial") == output_files(tmp_path / "parallel")
 
 
+def test_a_draft_left_out_of_a_parallel_build_is_checked_in_full_when_drafts_are_built(project, tmp_path):
+    """Forked workers keep only the front-matter fields the checks across entries read (validate.slimmed);
+    the cache keeps that cut-down entry. A draft is left unchecked without --drafts, so the next build
+    with --drafts must read its fields again from its text, not validate the cut-down ones."""
+    from site_gen.build import PARALLEL_FROM  # noqa: PLC0415
+
+    seed(project)
+    for i in range(PARALLEL_FROM):
+        project.event(f"z-{i:03d}", date="2024-03-01", tags=[f"t{i % 7}"])
+    project.event("f-draft", date="2026-02-01", draft=True, title="A draft in the works",
+                  figures=[{"what": "missiles", "value": 3, "by": "JCS"}])
+    project.run("build", "--jobs", "2", check=True)
+    project.run("build", "--jobs", "2", "--drafts", "--output", str(tmp_path / "cached"), check=True)
+    project.run("build", "--no-cache", "--drafts", "--output", str(tmp_path / "fresh"), check=True)
+    cached, fresh = output_files(tmp_path / "cached"), output_files(tmp_path / "fresh")
+    assert b"A draft in the works" in cached["events/f-draft/index.html"]
+    assert cached == fresh
+
+
 def test_a_page_made_when_asked_for_reports_a_template_failure_with_its_line(project):
     from site_gen.problems import BuildError  # noqa: PLC0415
     from site_gen.render import Deferred  # noqa: PLC0415
