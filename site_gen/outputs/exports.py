@@ -21,9 +21,20 @@ def _json(data, indent: int | None = None) -> bytes:
 def _json_with_items(data: dict, key: str, items: Iterable[str]) -> bytes:
     """`_json({**data, key: [...]})` where the list's items come already as JSON text, made one event
     at a time: each event's dicts are dropped as soon as it is written, so the garbage collector does
-    not go over all of them again and again, and a caller could make or keep the items apart."""
-    text = json.dumps({**data, key: []}, ensure_ascii=False)
-    return (text.removesuffix("[]}") + "[" + ", ".join(items) + "]}\n").encode()
+    not go over all of them again and again, and a caller could make or keep the items apart.
+    Each item is encoded as it comes and the bytes joined once: a single str of a 30 MB export would
+    take two or four bytes a character as soon as one character is not ASCII, and each copy as much."""
+    head = json.dumps({**data, key: []}, ensure_ascii=False).removesuffix("[]}") + "["
+    return b"".join(separated(head.encode(), (item.encode() for item in items), b", ", b"]}\n"))
+
+
+def separated(head: bytes, items: Iterable[bytes], separator: bytes, tail: bytes) -> Iterable[bytes]:
+    yield head
+    for number, item in enumerate(items):
+        if number:
+            yield separator
+        yield item
+    yield tail
 
 
 def exported(event: Event, base_url: str, body: str) -> dict:

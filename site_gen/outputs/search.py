@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import nh3
 
-from ..timeline import Timeline
+from ..timeline import Event, Timeline
+from .exports import separated
 
 
 @lru_cache(maxsize=None)  # the preview redoes the index on every save: only changed bodies cost anything
@@ -21,17 +22,19 @@ def plain_text(body_html: str) -> str:
 
 
 def search_index(timeline: Timeline) -> bytes:
-    records = []
-    for event in timeline.events:
-        entry = event.entry
-        records.append({
-            "id": event.id,
-            "url": event.url.lstrip("/") + "index.html",
-            "title": entry.title,
-            "date": event.date_display,
-            "summary": entry.summary,
-            "text": plain_text(event.body_html),
-            "sources": " ".join(f"{s.publisher} {s.title}" for s in entry.sources),
-        })
-    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    return f"window.siteGenSearchIndex={data};\n".encode()
+    records = (json.dumps(_record(event), ensure_ascii=False, separators=(",", ":")).encode()
+               for event in timeline.events)
+    return b"".join(separated(b"window.siteGenSearchIndex=[", records, b",", b"];\n"))
+
+
+def _record(event: Event) -> dict:
+    entry = event.entry
+    return {
+        "id": event.id,
+        "url": event.url.lstrip("/") + "index.html",
+        "title": entry.title,
+        "date": event.date_display,
+        "summary": entry.summary,
+        "text": plain_text(event.body_html),
+        "sources": " ".join(f"{s.publisher} {s.title}" for s in entry.sources),
+    }
