@@ -122,7 +122,7 @@ class Builder:
         self.renderer = Renderer(project.templates_dir)
         self._seen: dict[str, tuple[tuple, str]] = {}  # file -> (its status, digest of its text)
         self._parsed: dict[tuple[str, str], Parsed] = {}  # (file, digest of its text) -> Parsed
-        self._checked: dict = {}  # (file, front matter, body) -> field-check result
+        self._checked: dict = {}  # RawEntry.key (file and text) -> field-check result
         self._html: dict[tuple[bool, bytes], str] = {}  # (trusted, digest of the Markdown) -> HTML
         self._used: dict[str, set] = {"seen": set(), "parsed": set(), "checked": set(), "html": set()}
         self._last: LastLoad | None = None
@@ -216,7 +216,7 @@ class Builder:
                 fresh[shown] = (digest, parsed)
                 if checked is not None:
                     raw = parsed.raw
-                    self._checked[(raw.file, raw.front_text, raw.body)] = checked
+                    self._checked[raw.key] = checked
                 if html is not None:
                     self._html[(trusted_html, parsed.body_key)] = html
         return fresh

@@ -1,6 +1,7 @@
 """Load stage: find entry files, split YAML front matter from the Markdown body, keep line numbers."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,12 @@ class RawEntry:
     body_line: int = 0  # line number of the first body line
     front_line: int = 2  # file line of the YAML's first line (after the opening '---')
     complete: bool = True  # False once `front` is cut down to a few fields (validate.slimmed)
+    key: bytes = b""  # a digest of the file's name and text: what its checks are remembered by
+
+    def __post_init__(self):
+        if not self.key:
+            text = f"{self.file}\0{self.front_text}\0{self.body}"
+            object.__setattr__(self, "key", hashlib.sha256(text.encode()).digest())
 
     def full_front(self) -> dict[str, Any]:
         """Every field, read again from the text if `front` was cut down."""

@@ -85,6 +85,9 @@ def output_status(output: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+PART = 500  # items of a memo pickled together (see Stored.write)
+
+
 class Stored:
     """A dict kept in .cache/site-gen/<name>.pickle (git-ignored), good only for the site-gen code that
     wrote it: parsed entries and checked models are kept as objects, so any change to site-gen (an
@@ -97,16 +100,39 @@ class Stored:
     def read(self) -> dict:
         try:
             with self.path.open("rb") as handle:
-                state = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+                if pickle.load(handle) != self.version:
+                    return {}  # another version's objects: not even unpickled
+                state: dict = {}
+                while (record := pickle.load(handle)) is not None:
+                    name, value, part = record
+                    if part:
+                        state.setdefault(name, {}).update(value)
+                    else:
+                        state[name] = value
+                return state
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             return {}  # none yet, or unreadable: build as if there were none
-        return state if isinstance(state, dict) and state.get("version") == self.version else {}
 
     def write(self, state: dict) -> None:
+        """Written as a series of pickles of a few hundred items each: one pickle of everything remembers
+        every object it wrote, which at 10,000 entries took ~70 MB more memory than the build itself.
+        An object shared between parts is written once in each, so memos must not share big ones
+        (checks are remembered by a digest of the text, not by the text)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(f".{os.getpid()}.tmp")  # two builds at once do not mix their files
         with temporary.open("wb") as handle:
-            pickle.dump({**state, "version": self.version}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            def put(record) -> None:
+                pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+            put(self.version)
+            for name, value in state.items():
+                if isinstance(value, dict) and value:
+                    items = list(value.items())
+                    for start in range(0, len(items), PART):
+                        put((name, dict(items[start:start + PART]), True))
+                else:
+                    put((name, value, False))
+            put(None)
         os.replace(temporary, self.path)
 
 

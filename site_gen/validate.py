@@ -110,7 +110,7 @@ def event_id_of(raw: RawEntry) -> str:
 def check_event(raw: RawEntry, checked: dict | None = None, used: set | None = None):
     """One entry's own checks (its fields, and its body's characters): (EventEntry or None, problems).
     `checked` remembers results by file and text, across builds; the keys used go into `used`."""
-    key = (raw.file, raw.front_text, raw.body)
+    key = raw.key
     if checked is not None and key in checked:
         result = checked[key]
     else:

@@ -209,6 +209,29 @@ def test_cached_command_line_builds_equal_fresh_ones_after_every_edit(project, t
         assert [path for path in fresh if cached[path] != fresh[path]] == [], edit.__name__
 
 
+def test_the_build_cache_reads_back_what_was_written_and_nothing_else(tmp_path):
+    from site_gen.manifest import PART, Stored  # noqa: PLC0415
+
+    text = "shared " * 100
+    state = {"output": "/somewhere", "empty": {}, "memo": {f"k{i}": (text, i, {"n": [i]}) for i in range(2 * PART + 7)}}
+    Stored(tmp_path, "build", "v1").write(state)
+    assert Stored(tmp_path, "build", "v1").read() == state
+    assert Stored(tmp_path, "build", "v2").read() == {}  # another version of site-gen wrote it
+    path = tmp_path / ".cache/site-gen/build.pickle"
+    path.write_bytes(path.read_bytes()[:-100])  # cut short (a disk that filled up, a copy cut off)
+    assert Stored(tmp_path, "build", "v1").read() == {}
+    assert Stored(tmp_path, "other", "v1").read() == {}  # none yet
+
+
+def test_a_command_line_build_after_one_edit_draws_only_what_the_edit_changed(project):
+    seed(project)
+    project.run("build", check=True)
+    edit_body(project)
+    result = project.run("build", check=True)
+    drawn = int(result.stdout.split(" files drawn")[0].rsplit("(", 1)[1])
+    assert 1 <= drawn <= 10, result.stdout  # its page, the search index, the exports, the feeds
+
+
 def test_a_build_with_nothing_changed_writes_nothing(project):
     seed(project)
     project.run("build", check=True)
