@@ -404,6 +404,9 @@ def copied_files(folder: Path, prefix: str) -> dict[str, bytes]:
 
 # Below this many pages a build draws in one process: forking workers would cost more than it saves.
 PARALLEL_FROM = 300
+# From this many events, each file covering them all is drawn in a fresh process, for memory's sake
+# (see draw_into); below it they are a few MB, and the forks would cost more time than they save memory.
+FRESH_FROM = 2000
 _SHARED: tuple | None = None  # what forked workers read (copied into them by fork, never pickled)
 
 
@@ -466,19 +469,33 @@ def forked_map(function, items: list, jobs: int) -> list:
 def draw_into(builder: Builder, timeline: Timeline, specs: list[PageSpec], staging: Path, jobs: int) -> list:
     """Draw the pages into `staging`, across `jobs` processes when there are many."""
     global _SHARED
-    # The data files are the heaviest single pieces: they go first, each as its own task.
-    specs = sorted(specs, key=lambda spec: spec.make is None)
-    heavy = sum(spec.make is not None for spec in specs)
-    bounds = [(i, i + 1) for i in range(heavy)]
-    step = max(50, (len(specs) - heavy) // (jobs * 8))
-    bounds += [(i, min(i + step, len(specs))) for i in range(heavy, len(specs), step)]
+    # What covers every event (the data files, the map, the embed, the index pages) is heaviest: each is a
+    # task of its own. The other pages are drawn in ranges.
+    every = max(1, len(timeline.events))
+    heavy = [spec for spec in specs if spec.make is not None or len(spec.deps) >= every]
+    pages = [spec for spec in specs if spec.make is None and len(spec.deps) < every]
+    specs = heavy + pages
+    step = max(50, len(pages) // (jobs * 8))
+    page_bounds = [(i, min(i + step, len(specs))) for i in range(len(heavy), len(specs), step)]
     # Data files each cover every event: for a large timeline a few of them are worth the workers too.
-    worth_forking = len(specs) >= PARALLEL_FROM or (heavy > 1 and len(timeline.events) >= PARALLEL_FROM)
+    worth_forking = len(specs) >= PARALLEL_FROM or (len(heavy) > 1 and len(timeline.events) >= PARALLEL_FROM)
     if jobs <= 1 or not worth_forking:
         return builder.renderer.draw_all(timeline, specs, "", partial(put, staging))
+    builder.renderer.compile_templates()
     _SHARED = (builder.renderer, timeline, specs, staging)
+    heavy_bounds = [(i, i + 1) for i in range(len(heavy))]
     try:
-        return [problem for part in forked_map(_draw_range, bounds, jobs) for problem in part]
+        if len(timeline.events) < FRESH_FROM:
+            return [problem for part in forked_map(_draw_range, heavy_bounds + page_bounds, jobs) for problem in part]
+        # Each heavy piece gets a fresh process: the memory one leaves behind (Python and malloc keep freed
+        # memory for reuse) never adds to the next one's peak; at 10,000 events that keeps every process
+        # under 300 MB. Pages share long-lived processes. Two pools use more processes than cores, but no
+        # more CPU time.
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, maxtasksperchild=1) as fresh, context.Pool(jobs) as reused:
+            heavy_parts = fresh.map_async(_draw_range, heavy_bounds, chunksize=1)
+            page_parts = reused.map_async(_draw_range, page_bounds, chunksize=1)
+            return [problem for part in heavy_parts.get() + page_parts.get() for problem in part]
     finally:
         _SHARED = None
 

@@ -217,6 +217,15 @@ class Renderer:
         self._site_key = ""  # the site-wide inputs of the last render
         self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
 
+    def compile_templates(self) -> None:
+        """Compile every template now, so processes forked next share them instead of each compiling its
+        own. One that fails is left to fail again when drawn, where it is reported with its line."""
+        for name in self.env.list_templates(filter_func=lambda name: not name.startswith("static/")):
+            try:
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001, S112 - reported when drawn
+                continue
+
     def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
         """A function that draws one page; it shares drawn cards, and the macros, between the pages it draws."""
         env = self.env

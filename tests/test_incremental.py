@@ -270,6 +270,28 @@ def test_parallel_and_serial_builds_find_the_same_problems_and_pages(project, tm
     assert output_files(tmp_path / "serial") == output_files(tmp_path / "parallel")
 
 
+def test_a_large_site_draws_each_heavy_file_in_a_fresh_process_with_the_same_result(project, tmp_path, monkeypatch):
+    """From FRESH_FROM events the files covering every event are drawn in processes of their own (for
+    memory): the same files, and the same template problems, as one process draws."""
+    import site_gen.build as build_module  # noqa: PLC0415
+
+    seed(project)
+    monkeypatch.setattr(build_module, "FRESH_FROM", 1)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    site = Project(project.root)
+    build_module.build(site, tmp_path / "one", jobs=1, use_cache=False)
+    build_module.build(site, tmp_path / "many", jobs=2, use_cache=False)
+    assert output_files(tmp_path / "one") == output_files(tmp_path / "many")
+    map_template = project.root / "templates/map.html"
+    map_template.write_text(map_template.read_text().replace("{% block main %}", "{% block main %}{{ nothing.here }}", 1))
+    problems = []
+    for jobs in (1, 2):
+        with pytest.raises(build_module.BuildError) as caught:
+            build_module.build(site, tmp_path / "broken", jobs=jobs, use_cache=False)
+        problems.append([str(problem) for problem in caught.value.problems])
+    assert problems[0] == problems[1] and "templates/map.html" in problems[0][0]
+
+
 def test_a_draft_left_out_of_a_parallel_build_is_checked_in_full_when_drafts_are_built(project, tmp_path):
     """Forked workers keep only the front-matter fields the checks across entries read (validate.slimmed);
     the cache keeps that cut-down entry. A draft is left unchecked without --drafts, so the next build

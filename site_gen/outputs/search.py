@@ -12,7 +12,7 @@ from functools import lru_cache
 import nh3
 
 from ..timeline import Event, Timeline
-from .exports import separated
+from .exports import joined
 
 
 @lru_cache(maxsize=None)  # the preview redoes the index on every save: only changed bodies cost anything
@@ -24,7 +24,7 @@ def plain_text(body_html: str) -> str:
 def search_index(timeline: Timeline) -> bytes:
     records = (json.dumps(_record(event), ensure_ascii=False, separators=(",", ":")).encode()
                for event in timeline.events)
-    return b"".join(separated(b"window.siteGenSearchIndex=[", records, b",", b"];\n"))
+    return joined(b"window.siteGenSearchIndex=[", records, b",", b"];\n")
 
 
 def _record(event: Event) -> dict:
