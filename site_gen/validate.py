@@ -174,34 +174,43 @@ def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path 
 
     dates = {item.id: item.entry.date for item in valid}
     for event_id, raw in ids.items():
-        front = raw.front
-        category = front.get("category")
-        if isinstance(category, str) and category not in config.categories:
-            problems.append(Problem(raw.file, line_of(raw, ("category",)), "category",
-                                    f"unknown category {category!r}{_suggest(category, config.categories)}"
-                                    f" (defined in site.yaml: {', '.join(config.categories)})"))
-        for index, actor in _strings(front.get("actors")):
-            if actor not in config.actors:
-                problems.append(Problem(raw.file, line_of(raw, ("actors", index)), f"actors[{index}]",
-                                        f"unknown actor {actor!r}{_suggest(actor, config.actors)}"
-                                        " (define it under actors: in site.yaml)"))
-        for index, target in _strings(front.get("responds_to")):
-            message = None
-            if target == event_id:
-                message = "an event cannot respond to itself"
-            elif target in left_out:
-                message = f"{target!r} is a draft, left out of this build: publish it (remove draft: true) or " \
-                          "build with --drafts"
-            elif target not in ids:
-                message = f"no event has the id {target!r}{_suggest(target, ids)}"
-            elif event_id in dates and target in dates and dates[target].first_day > dates[event_id].first_day:
-                message = f"{target!r} is dated {dates[target]}, after this event ({dates[event_id]}): " \
-                          "a response cannot come first"
-            if message:  # finding the line re-reads the YAML: only worth it for a problem
-                problems.append(Problem(raw.file, line_of(raw, ("responds_to", index)), f"responds_to[{index}]",
-                                        message))
-        problems += image_problems(raw, content_dir)
+        problems += cross_problems(raw, event_id, ids, dates, left_out, config, content_dir)
     return valid, problems
+
+
+def cross_problems(raw: RawEntry, event_id: str, ids: dict, dates: dict, left_out: set[str], config: SiteConfig,
+                   content_dir: Path | None) -> list[Problem]:
+    """One entry's checks against the others and the config: its category and actors are defined, what it
+    responds to exists, is published and does not come after it, and its picture is there. `ids` maps
+    every id to its raw entry; `dates` the valid ones to their dates; `left_out` holds drafts' ids."""
+    problems = []
+    front = raw.front
+    category = front.get("category")
+    if isinstance(category, str) and category not in config.categories:
+        problems.append(Problem(raw.file, line_of(raw, ("category",)), "category",
+                                f"unknown category {category!r}{_suggest(category, config.categories)}"
+                                f" (defined in site.yaml: {', '.join(config.categories)})"))
+    for index, actor in _strings(front.get("actors")):
+        if actor not in config.actors:
+            problems.append(Problem(raw.file, line_of(raw, ("actors", index)), f"actors[{index}]",
+                                    f"unknown actor {actor!r}{_suggest(actor, config.actors)}"
+                                    " (define it under actors: in site.yaml)"))
+    for index, target in _strings(front.get("responds_to")):
+        message = None
+        if target == event_id:
+            message = "an event cannot respond to itself"
+        elif target in left_out:
+            message = f"{target!r} is a draft, left out of this build: publish it (remove draft: true) or " \
+                      "build with --drafts"
+        elif target not in ids:
+            message = f"no event has the id {target!r}{_suggest(target, ids)}"
+        elif event_id in dates and target in dates and dates[target].first_day > dates[event_id].first_day:
+            message = f"{target!r} is dated {dates[target]}, after this event ({dates[event_id]}): " \
+                      "a response cannot come first"
+        if message:  # finding the line re-reads the YAML: only worth it for a problem
+            problems.append(Problem(raw.file, line_of(raw, ("responds_to", index)), f"responds_to[{index}]",
+                                    message))
+    return problems + image_problems(raw, content_dir)
 
 
 def image_problems(raw: RawEntry, content_dir: Path | None) -> list[Problem]:
