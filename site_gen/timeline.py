@@ -20,6 +20,9 @@ class Event:
     previous: Event | None = None
     next: Event | None = None
     chain: list[Event] = field(default_factory=list)  # set by make_timeline; see thread()
+    # The events this one responds to, then its responses: the ones its card names. Set by make_timeline.
+    linked: tuple[Event, ...] = ()
+    _sort: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its sort key): see sort_key
 
     @property
     def url(self) -> str:
@@ -33,13 +36,12 @@ class Event:
     def date_display(self) -> str:
         return display_range(self.entry.date, self.entry.end_date)
 
-    @property
-    def linked(self) -> tuple[Event, ...]:
-        """The events this one responds to, then its responses: the ones its card names."""
-        return (*self.responds_to, *self.responses)
-
     def sort_key(self) -> tuple:
-        return (*self.entry.date.sort_key(), self.id)
+        # Kept with the entry it comes from: the preview, making the timeline again after one edit, sorts
+        # 10,000 events without working out 10,000 instants again.
+        if self._sort[0] is not self.entry:
+            self._sort = (self.entry, (*self.entry.date.sort_key(), self.id))
+        return self._sort[1]
 
     def figure_groups(self) -> list[tuple[str, list]]:
         """Figures grouped by what they measure, in the order written, so conflicting values sit together."""
@@ -135,11 +137,15 @@ def group_by_month(events: list[Event]) -> list[tuple[int, list[tuple[str, list[
 
 def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) -> Timeline:
     events = sorted(events, key=Event.sort_key)
+    for event in events:  # all set afresh: the preview makes a timeline again from the events it has
+        event.responses, event.previous, event.next = [], None, None
     by_id = {event.id: event for event in events}
     for event in events:
         event.responds_to = [by_id[target] for target in event.entry.responds_to if target in by_id]
         for target in event.responds_to:
             target.responses.append(event)  # events are in date order, so responses are too
+    for event in events:
+        event.linked = (*event.responds_to, *event.responses)
     for before, after in zip(events, events[1:]):
         before.next, after.previous = after, before
     link_chains(events)
@@ -155,9 +161,13 @@ def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) ->
         for actor in entry.actors:
             actors[actor].events.append(event)
         for tag in entry.tags:
-            tags.setdefault(tag, Term("tags", tag, tag)).events.append(event)
-        year = str(entry.date.year)
-        years.setdefault(entry.date.year, Term("years", year, year)).events.append(event)
+            if tag not in tags:
+                tags[tag] = Term("tags", tag, tag)
+            tags[tag].events.append(event)
+        year = entry.date.year
+        if year not in years:
+            years[year] = Term("years", str(year), str(year))
+        years[year].events.append(event)
     return Timeline(
         config=config,
         events=events,
