@@ -9,7 +9,8 @@ import shutil
 import time
 from contextlib import contextmanager
 from functools import partial
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import content, validate
@@ -97,6 +98,7 @@ class LastLoad:
     event_keys: dict[str, tuple[bytes, bytes]]
     events: dict[str, Event]  # by file
     parsed: dict[str, Parsed]  # by file
+    by_id: dict[str, Event] = field(default_factory=dict)
 
 
 def _shape(entry) -> tuple:
@@ -128,6 +130,7 @@ class Builder:
         self._last: LastLoad | None = None
         self._copied: dict[str, bytes] = {}  # static files and media, as the last full render read them
         self.updated_in_place = False  # whether the last render took an edit in place (see update)
+        self.reshaped = False  # whether that edit changed the timeline's shape (made again from memory)
 
     def remembered(self) -> dict:
         """What this build read, checked and converted, for the next build (only what it used)."""
@@ -287,17 +290,19 @@ class Builder:
                            *_folder_digest(project.templates_dir))
         timeline = make_timeline(config, events, pages)
         self._last = LastLoad(timeline, site_key, event_keys, {event.file: event for event in events},
-                              {file: by_file[file] for file in html})
+                              {file: by_file[file] for file in html}, {event.id: event for event in events})
         return timeline, site_key, event_keys
 
-    def update(self, changed: set[str]) -> tuple[Timeline, str, dict, set[Event], set[Event]] | None:
-        """Take in edits to event files that leave the timeline's shape as it was (the same ids, dates,
-        categories, actors, tags, links and places): only those files are read again, and their events
-        are changed in place. `changed` holds the paths the file watcher reported.
+    def update(self, changed: set[str]) -> tuple[Timeline, str, dict, set[Event], set[Event], bool] | None:
+        """Take in edits to event files that keep each event's id (and whether it is a draft): only those
+        files are read again, and their events are changed in place. `changed` holds the paths the file
+        watcher reported. An edit to what decides the timeline's shape (a date, a category, a tag, a link:
+        see _shape) is checked against the other entries, then the timeline is made again from the
+        events it has, instead of from every file read and checked again.
 
         Returns (timeline, site key, event keys, events whose front matter changed, events whose body
-        changed), or None when the edit needs a full load (a new, deleted or broken entry, a changed
-        shape, a template or config edit, or a previous build that failed)."""
+        changed, whether the shape changed), or None when the edit needs a full load (a new, deleted or
+        broken entry, a template or config edit, or a previous build that failed)."""
         last = self._last
         if last is None or not changed:
             return None
@@ -319,11 +324,13 @@ class Builder:
             self._used["parsed"].add(key)
             entry, problems = validate.check_event(parsed.raw, self._checked, self._used["checked"])
             if (entry is None or problems or validate.event_id_of(parsed.raw) != event.id
-                    or _shape(entry) != _shape(event.entry)
-                    or validate.image_problems(parsed.raw, root / "content")):
+                    or entry.draft != event.entry.draft):
                 return None
             edits.append((event, parsed, entry))
-        trusted = self._last.timeline.config.trusted_html
+        reshaped = any(_shape(entry) != _shape(event.entry) for event, _, entry in edits)
+        if self._cross_problems(edits, reshaped):
+            return None  # a full load reports them, with every other problem there is
+        trusted = last.timeline.config.trusted_html
         if self.body_problems([parsed for _, parsed, _ in edits], trusted):
             return None
         front_changed, body_changed = set(), set()
@@ -338,20 +345,48 @@ class Builder:
                 event.body_markdown = parsed.raw.body
             last.parsed[event.file] = parsed
             last.event_keys[event.id] = (parsed.front_key, parsed.body_key)
-        return last.timeline, last.site_key, last.event_keys, front_changed, body_changed
+        if reshaped:
+            last.timeline = make_timeline(last.timeline.config, list(last.events.values()), last.timeline.pages)
+        return last.timeline, last.site_key, last.event_keys, front_changed, body_changed, reshaped
+
+    def _cross_problems(self, edits: list, reshaped: bool) -> bool:
+        """Whether the edited entries fail a check against the others (validate.cross_problems): their
+        picture always; for a new shape, their category, actors and links, and the date order of the
+        events that respond to them."""
+        last = self._last
+        content_dir = self.project.root / "content"
+        if not reshaped:
+            return any(validate.image_problems(parsed.raw, content_dir) for _, parsed, _ in edits)
+        if not self.drafts:
+            return True  # drafts left out are not in the timeline: the full load knows which they are
+        new = {event.id: (parsed.raw, entry) for event, parsed, entry in edits}
+        to_check = {event.id for event, _, _ in edits} | {response.id for event, _, _ in edits
+                                                          for response in event.responses}
+        # The others' raw entries and dates are looked up where needed, not copied for 10,000 events.
+        ids = _Overlay(last.by_id, {i: raw for i, (raw, _) in new.items()}, lambda e: last.parsed[e.file].raw)
+        dates = _Overlay(last.by_id, {i: entry.date for i, (_, entry) in new.items()}, lambda e: e.entry.date)
+        config = last.timeline.config
+        return any(validate.cross_problems(ids[event_id], event_id, ids, dates, set(), config, content_dir)
+                   for event_id in sorted(to_check))  # the edited events, and those that respond to them
 
     def render(self, lazy: bool = False, changed: set[str] | None = None) -> tuple[Timeline, dict[str, bytes]]:
         """The whole site in memory: output path -> bytes (or, with `lazy`, Deferred for data files).
 
-        `changed`, the files the watcher saw change, lets an edit that keeps the timeline's shape redraw
-        only the pages showing the edited events; anything else loads everything again."""
-        update = self.update(changed) if changed else None
-        self.updated_in_place = update is not None
+        `changed`, the files the watcher saw change, lets an edit to known events redraw only the pages
+        showing them, or, when it changes the timeline's shape, make the timeline again from the events
+        in memory; anything else loads everything again."""
         try:
+            update = self.update(changed) if changed else None
+            self.updated_in_place = update is not None
+            self.reshaped = update is not None and update[5]
             if update is not None:
-                timeline, site_key, event_keys, front_changed, body_changed = update
-                files = self.renderer.update(timeline, site_key, event_keys, front_changed, body_changed,
-                                             extra_head=self.extra_head, lazy=lazy)
+                timeline, site_key, event_keys, front_changed, body_changed, reshaped = update
+                if reshaped:  # other pages, or other events on a page: each page's fingerprint tells
+                    files = self.renderer.render(timeline, site_key, event_keys, extra_head=self.extra_head,
+                                                 lazy=lazy, reshaped=True)
+                else:
+                    files = self.renderer.update(timeline, site_key, event_keys, front_changed, body_changed,
+                                                 extra_head=self.extra_head, lazy=lazy)
                 return timeline, {**files, **self._copied}
             timeline, site_key, event_keys = self.load()
             self.forget_unused()
@@ -362,6 +397,22 @@ class Builder:
         self._copied = {**copied_files(self.project.static_dir, "static/"),
                         **copied_files(self.project.media_dir, "media/")}
         return timeline, {**files, **self._copied}
+
+
+class _Overlay(Mapping):
+    """A read-only view, id -> `value(event)` for the events in `by_id`, with `new` values for some."""
+
+    def __init__(self, by_id: dict[str, Event], new: dict, value: Callable[[Event], object]):
+        self._by_id, self._new, self._value = by_id, new, value
+
+    def __getitem__(self, event_id: str):
+        return self._new[event_id] if event_id in self._new else self._value(self._by_id[event_id])
+
+    def __iter__(self):
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
 
 
 @contextmanager

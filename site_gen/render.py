@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import threading
 import traceback
-from functools import partial
 from itertools import chain
 from operator import attrgetter
 from dataclasses import dataclass, field
@@ -187,10 +186,14 @@ def _shown(filename: str, templates: Path) -> str:
 
 
 class Deferred:
-    """A file made on first use, then kept."""
+    """A file made on first use (`make(*args)`), then kept. The preview holds one for each of 10,000 pages:
+    slots, and no partial, keep that cheap to set up."""
 
-    def __init__(self, make: Callable[[], bytes]):
+    __slots__ = ("_make", "_args", "_data", "_lock")
+
+    def __init__(self, make: Callable[..., bytes], *args):
         self._make = make
+        self._args = args
         self._data: bytes | None = None
         self._lock = threading.Lock()  # the server thread may ask while the build thread holds it
 
@@ -201,7 +204,7 @@ class Deferred:
     def __call__(self) -> bytes:
         with self._lock:
             if self._data is None:
-                self._data = self._make()
+                self._data = self._make(*self._args)
             return self._data
 
 
@@ -298,7 +301,7 @@ class Renderer:
         return problems
 
     def render(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[bytes, bytes]],
-               extra_head: str = "", lazy: bool = False) -> dict[str, bytes]:
+               extra_head: str = "", lazy: bool = False, reshaped: bool = False) -> dict[str, bytes]:
         """Every page's bytes by output path, drawing only pages whose fingerprint changed.
 
         With `lazy`, files drawn by code (feeds, exports, the search index) come as Deferred: made on
@@ -306,15 +309,23 @@ class Renderer:
 
         `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
         `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
+        `reshaped`: the caller knows an edit changed the timeline's shape (Builder.update).
         """
         specs = page_specs(timeline)
-        fingerprint = Fingerprints(site_key, event_keys)
-        prints = {spec.path: fingerprint(spec) for spec in specs}
-        todo = [spec for spec in specs if self._cache.get(spec.path, ("",))[0] != prints[spec.path]]
         # With the templates and config as they were at the last render, which drew every page, pages too
         # may wait to be asked for; after an edit to them, every page is drawn now, so that a template
         # that fails anywhere is reported at once.
         pages_too = lazy and site_key == self._site_key
+        if pages_too and reshaped:
+            # The timeline changed shape, and each page is drawn when asked for, in milliseconds:
+            # fingerprinting 10,000 pages to keep the few drawn since the last render would cost more
+            # (~0.1 s) than it saves. Their prints are left unknown.
+            prints: dict[str, str | None] = dict.fromkeys((spec.path for spec in specs), None)
+            todo = specs
+        else:
+            fingerprint = Fingerprints(site_key, event_keys)
+            prints = {spec.path: fingerprint(spec) for spec in specs}
+            todo = [spec for spec in specs if self._cache.get(spec.path, (None,))[0] != prints[spec.path]]
         result = self._redraw(timeline, specs, todo, prints, extra_head, lazy, pages_too)
         self._site_key = site_key
         return result
@@ -344,7 +355,7 @@ class Renderer:
             if lazy and spec.make is not None:
                 result[spec.path] = Deferred(spec.make)  # data files: made when first asked for
             elif pages_too:
-                result[spec.path] = Deferred(partial(self._draw_or_report, draw, spec))
+                result[spec.path] = Deferred(self._draw_or_report, draw, spec)
             else:
                 drawn.append(spec)
         problems = self.draw_all(timeline, drawn, extra_head, result.__setitem__)

@@ -181,7 +181,7 @@ class Preview:
         try:
             with collector_paused():
                 timeline, files = self.builder.render(lazy=True, changed=changed)
-            self._garbage = self._garbage or not self.builder.updated_in_place
+            self._garbage = self._garbage or not self.builder.updated_in_place or self.builder.reshaped
         except BuildError as error:
             self.state = SiteState(self.state.files, tuple(map(str, error.problems)), self.state.version + 1)
             self.log(f"Build failed ({len(error.problems)} problem(s)); the browser shows them:")
@@ -199,7 +199,8 @@ class Preview:
         self.state = SiteState(files, (), self.state.version + 1)
         took = time.perf_counter() - started
         if changed or not quiet_if_unchanged:
-            how = "in place" if self.builder.updated_in_place else "the rest unchanged"
+            how = ("the rest unchanged" if not self.builder.updated_in_place else
+                   "timeline remade from memory" if self.builder.reshaped else "in place")
             self.log(f"{reason}Built {len(timeline.events)} events in {took:.3f} s "
                      f"({self.builder.renderer.rendered_last} pages drawn, {how})")
         return changed

@@ -37,6 +37,14 @@ def edit_responds_to(p):
     p.event("e-later", date="2026-01-27", actors=["north-korea"], responds_to=["c-summit"])
 
 
+def edit_date_of_a_linked_event(p):  # b-reply answers it: still before b-reply, after d-other
+    p.event("a-launch", date="2026-01-03", actors=["north-korea"], tags=["srbm"])
+
+
+def edit_tags(p):  # a tag no event had: its pages appear; srbm's list loses an event
+    p.event("d-other", date="2025-11-07", tags=["brand-new"])
+
+
 def add_entry(p):
     p.event("f-new", date="2026-01-05", tags=["srbm", "new-tag"], responds_to=["a-launch"])
 
@@ -104,8 +112,11 @@ def changed_paths(before: dict, after: dict) -> set[str]:
     return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
-# Edits that keep the timeline's shape are taken in place; the others must fall back to a full load.
+# Edits that keep the timeline's shape are taken in place. Edits to known events that change it are taken in
+# place too, the timeline made again from the events in memory, when drafts are built (the preview's default).
+# The others must fall back to a full load.
 IN_PLACE = {edit_body, edit_title, edit_summary_of_a_linked_event, edit_body_and_end_date, touch_without_change}
+RESHAPED = {edit_date, edit_date_of_a_linked_event, edit_category, edit_tags, edit_responds_to}
 
 
 def made(files: dict) -> dict:
@@ -114,22 +125,24 @@ def made(files: dict) -> dict:
     return {path: data() if isinstance(data, Deferred) else data for path, data in files.items()}
 
 
+@pytest.mark.parametrize("drafts", [False, True])  # True: as the preview builds
 @pytest.mark.parametrize("lazy", [False, True])  # True: as the preview renders, pages made when asked for
 @pytest.mark.parametrize("per_page", [100, 1])  # 1: every list is split into pages, which edits may shift
-@pytest.mark.parametrize("edit", [*IN_PLACE, edit_date, edit_category, edit_responds_to, add_entry, delete_entry,
-                                  edit_template, edit_config, edit_page])
-def test_a_watched_edit_renders_what_a_cold_render_gives(project, edit, per_page, lazy, monkeypatch):
+@pytest.mark.parametrize("edit", [*IN_PLACE, *RESHAPED, add_entry, delete_entry, edit_template, edit_config,
+                                  edit_page])
+def test_a_watched_edit_renders_what_a_cold_render_gives(project, edit, per_page, lazy, drafts, monkeypatch):
     monkeypatch.setattr("site_gen.render.PER_PAGE", per_page)
     seed(project)
-    warm = Builder(Project(project.root))
+    warm = Builder(Project(project.root), drafts=drafts)
     made(warm.render(lazy=lazy)[1])
     before = snapshot(project.root)
     edit(project)
     changed = changed_paths(before, snapshot(project.root)) or {str(project.root / "content/events/d-other.md")}
     _, incremental = warm.render(lazy=lazy, changed=changed)
     incremental = made(incremental)
-    assert warm.updated_in_place == (edit in IN_PLACE)
-    _, cold = Builder(Project(project.root)).render()
+    assert warm.updated_in_place == (edit in IN_PLACE or (drafts and edit in RESHAPED))
+    assert warm.reshaped == (drafts and edit in RESHAPED)
+    _, cold = Builder(Project(project.root), drafts=drafts).render()
     assert incremental.keys() == cold.keys()
     assert [path for path in cold if incremental[path] != cold[path]] == []
     _, again = warm.render(lazy=lazy)  # and a full render after it agrees with both
@@ -153,6 +166,37 @@ def test_a_watched_edit_that_breaks_an_entry_reports_it_and_recovers(project):
     path.write_text(good)
     _, fixed = warm.render(changed={str(path)})
     assert fixed == first
+
+
+@pytest.mark.parametrize(("edit", "problem"), [
+    ("a-launch", "content/events/b-reply.md:13: responds_to[0]: 'a-launch' is dated 2026-01-20, after this event "
+                 "(2026-01-04): a response cannot come first"),
+    ("e-later", "content/events/e-later.md:13: responds_to[0]: no event has the id 'nobody'"),
+    ("d-other", "content/events/d-other.md:4: category: unknown category 'sumit'; did you mean 'summit'? (defined in "
+                "site.yaml: provocation, response, summit)"),
+])
+def test_a_watched_edit_that_reshapes_the_timeline_is_checked_against_the_other_entries(project, edit, problem):
+    """An edit taken by remaking the timeline from memory must meet the checks across entries that a full
+    load makes: here a date moved after a response to it, a link to no event, an unknown category."""
+    from site_gen.problems import BuildError  # noqa: PLC0415
+
+    seed(project)
+    warm = Builder(Project(project.root), drafts=True)
+    _, first = warm.render(lazy=True)
+    path = project.root / f"content/events/{edit}.md"
+    good = path.read_text()
+    if edit == "a-launch":
+        project.event("a-launch", date="2026-01-20", actors=["north-korea"], tags=["srbm"])
+    elif edit == "e-later":
+        project.event("e-later", date="2026-01-27", actors=["north-korea"], responds_to=["nobody"])
+    else:
+        project.event("d-other", date="2025-11-07", tags=["srbm"], category="sumit")
+    with pytest.raises(BuildError) as caught:
+        warm.render(lazy=True, changed={str(path)})
+    assert [str(p) for p in caught.value.problems] == [problem]
+    path.write_text(good)
+    _, fixed = warm.render(lazy=True, changed={str(path)})
+    assert made(fixed) == made(first)
 
 
 def test_a_body_edit_redraws_only_the_pages_that_show_the_event(project):
