@@ -104,7 +104,8 @@ def _suggest(name: str, known) -> str:
 def event_id_of(raw: RawEntry) -> str:
     """The id set in the front matter, else the file's name."""
     given = raw.front.get("id")
-    return given if isinstance(given, str) and given else PurePosixPath(raw.file).stem
+    given = given.strip() if isinstance(given, str) else None  # as the model reads it
+    return given or PurePosixPath(raw.file).stem
 
 
 def check_event(raw: RawEntry, checked: dict | None = None, used: set | None = None):
@@ -186,7 +187,8 @@ def cross_problems(raw: RawEntry, event_id: str, ids: dict, dates: dict, left_ou
     problems = []
     front = raw.front
     category = front.get("category")
-    if isinstance(category, str) and category not in config.categories:
+    category = category.strip() if isinstance(category, str) else None  # as the model reads it
+    if category is not None and category not in config.categories:
         problems.append(Problem(raw.file, line_of(raw, ("category",)), "category",
                                 f"unknown category {category!r}{_suggest(category, config.categories)}"
                                 f" (defined in site.yaml: {', '.join(config.categories)})"))
@@ -240,7 +242,8 @@ def _body_problems(raw: RawEntry) -> list[Problem]:
 
 
 def _strings(value) -> list[tuple[int, str]]:
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+    """The text items of a list, stripped of surrounding spaces as the model strips them."""
+    return [(i, v.strip()) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def validate_pages(raws: list[RawEntry]) -> tuple[list[ValidEntry], list[Problem]]:

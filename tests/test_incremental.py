@@ -199,6 +199,21 @@ def test_a_watched_edit_that_reshapes_the_timeline_is_checked_against_the_other_
     assert made(fixed) == made(first)
 
 
+@pytest.mark.parametrize("fields", [{"category": "summit "}, {"actors": [" north-korea"]},
+                                    {"responds_to": ["a-launch "]}, {"id": "e-later "}])
+def test_names_with_stray_spaces_are_read_as_the_model_reads_them_by_builds_and_the_preview(project, fields):
+    """The model strips the spaces around a text; the checks across entries must too, or a full build
+    rejects (or, for an id, silently drops) what the preview's in-place path accepts."""
+    seed(project)
+    warm = Builder(Project(project.root), drafts=True)
+    warm.render(lazy=True)
+    path = project.event("e-later", date="2026-01-27", **{"actors": ["north-korea"], **fields})
+    _, incremental = warm.render(lazy=True, changed={str(path)})
+    _, cold = Builder(Project(project.root), drafts=True).render()
+    assert "events/e-later/index.html" in cold
+    assert made(incremental) == cold
+
+
 def test_a_body_edit_redraws_only_the_pages_that_show_the_event(project):
     seed(project)
     warm = Builder(Project(project.root))
