@@ -381,7 +381,7 @@ class Builder:
             self.reshaped = update is not None and update[5]
             if update is not None:
                 timeline, site_key, event_keys, front_changed, body_changed, reshaped = update
-                if reshaped:  # other pages, or other events on a page: each page's fingerprint tells
+                if reshaped:  # which pages exist, and what each lists, may have changed: all are rendered
                     files = self.renderer.render(timeline, site_key, event_keys, extra_head=self.extra_head,
                                                  lazy=lazy, reshaped=True)
                 else:

@@ -136,18 +136,21 @@ def group_by_month(events: list[Event]) -> list[tuple[int, list[tuple[str, list[
 
 
 def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) -> Timeline:
+    # Every link is set afresh (the preview makes a timeline again from the events it has), each event's
+    # once, from lists made apart: a page drawn meanwhile from the old timeline never sees them empty.
     events = sorted(events, key=Event.sort_key)
-    for event in events:  # all set afresh: the preview makes a timeline again from the events it has
-        event.responses, event.previous, event.next = [], None, None
     by_id = {event.id: event for event in events}
+    responds_to = {event: [by_id[target] for target in event.entry.responds_to if target in by_id]
+                   for event in events}
+    responses: dict[Event, list[Event]] = {event: [] for event in events}
     for event in events:
-        event.responds_to = [by_id[target] for target in event.entry.responds_to if target in by_id]
-        for target in event.responds_to:
-            target.responses.append(event)  # events are in date order, so responses are too
-    for event in events:
+        for target in responds_to[event]:
+            responses[target].append(event)  # events are in date order, so responses are too
+    for position, event in enumerate(events):
+        event.responds_to, event.responses = responds_to[event], responses[event]
         event.linked = (*event.responds_to, *event.responses)
-    for before, after in zip(events, events[1:]):
-        before.next, after.previous = after, before
+        event.previous = events[position - 1] if position else None
+        event.next = events[position + 1] if position + 1 < len(events) else None
     link_chains(events)
 
     categories = {slug: Term("categories", slug, c.name, c.description, c.colour, c.symbol)
