@@ -196,10 +196,14 @@ def list_files(folder: Path, project: Path, suffix: str = ".md") -> list[SourceF
 
 def _signature(entry: os.DirEntry) -> tuple | None:
     try:
-        status = entry.stat()
+        return signature(entry.stat())
     except OSError:  # a broken link: reading it reports the problem
         return None
-    # ctime too: tools that keep a file's mtime (rsync -t, touch -r) cannot set it
+
+
+def signature(status: os.stat_result) -> tuple:
+    """(mtime, size, inode, ctime) in ns. ctime too: tools that keep a file's mtime (rsync -t, touch -r)
+    cannot set it."""
     return (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .content import list_files
+from .content import list_files, signature
 
 # A file changed less than this long before it was looked at may change again within the same tick of
 # the file system's clock, keeping its status: such a status is not trusted, and the bytes are read again.
@@ -37,10 +37,9 @@ def trusted(status: tuple | None, now_ns: int) -> bool:
 
 def status_of(path: str | Path) -> tuple | None:
     try:
-        status = os.stat(path)
+        return signature(os.stat(path))
     except OSError:
         return None
-    return (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
 
 
 def read_inputs(root: Path, previous: dict[str, tuple]) -> dict[str, tuple]:

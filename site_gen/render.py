@@ -371,7 +371,6 @@ class Renderer:
         self._cache = {spec.path: (prints[spec.path], result[spec.path]) for spec in specs}  # gone pages drop out
         return {spec.path: result[spec.path] for spec in specs}
 
-
     def _draw_or_report(self, draw: Callable[[PageSpec], bytes], spec: PageSpec) -> bytes:
         try:
             return draw(spec)
