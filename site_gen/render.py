@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import traceback
+from functools import partial
 from itertools import chain
 from operator import attrgetter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
@@ -23,23 +23,41 @@ from .problems import BuildError, Problem
 from .timeline import Event, Timeline, group_by_month
 
 
-@dataclass(frozen=True)
 class PageSpec:
-    """One output file drawn by a template: where it goes, which template, with what.
+    """One output file drawn by a template: where it goes, which template, with what. Read-only once made.
 
     `deps` names every event whose entry the page shows (itself, its neighbours, its thread); with the
     site-wide inputs (config, templates, free pages) they decide whether a cached page is still exact.
     A context holds only what the page may show, so a template cannot reach beyond its deps by accident.
+
+    `deps` may be given as a function, called when they are first read: after an edit that reorders
+    the timeline, the preview makes 10,000 specs whose deps it may never read (its pages are drawn
+    when asked for, without fingerprints). For the same reason this is a plain class with slots: a
+    frozen dataclass is made several times slower.
     """
 
-    path: str  # in the output folder, e.g. "events/<id>/index.html"
-    template: str
-    context: dict = field(default_factory=dict, hash=False)
-    deps: tuple[Event, ...] = ()  # events whose front matter the page shows
-    bodies: tuple[Event, ...] = ()  # events whose body it shows too
-    shape: str = ""  # anything else it shows that depends on entries (a term's count, its number of pages)
-    absolute_links: bool = False  # the 404 page is served at any depth, so its links start at the site root
-    make: Callable[[], bytes] | None = None  # drawn by code instead of a template (data files)
+    __slots__ = ("path", "template", "context", "_deps", "bodies", "shape", "absolute_links", "make")
+
+    def __init__(self, path: str, template: str, context: dict | None = None,
+                 deps: tuple[Event, ...] | Callable[[], tuple[Event, ...]] = (), bodies: tuple[Event, ...] = (),
+                 shape: str = "", absolute_links: bool = False, make: Callable[[], bytes] | None = None):
+        self.path = path  # in the output folder, e.g. "events/<id>/index.html"
+        self.template = template
+        self.context = {} if context is None else context
+        self._deps = deps  # events whose front matter the page shows
+        self.bodies = bodies  # events whose body it shows too
+        self.shape = shape  # anything else it shows that depends on entries (a term's count, its number of pages)
+        self.absolute_links = absolute_links  # the 404 page is served at any depth: its links start at the root
+        self.make = make  # drawn by code instead of a template (data files)
+
+    @property
+    def deps(self) -> tuple[Event, ...]:
+        if callable(self._deps):
+            self._deps = self._deps()  # two threads reading at once both get the same tuple
+        return self._deps
+
+    def __repr__(self) -> str:
+        return f"PageSpec({self.path!r}, {self.template!r})"
 
 
 def listed(events: list[Event]) -> tuple[Event, ...]:
@@ -76,11 +94,8 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                                                    "shown_years": {e.entry.date.year for e in shown}},
                       everything)]
     for event in timeline.events:
-        thread = event.thread() or (event, *event.linked)
-        deps = tuple(dict.fromkeys((*thread, event.previous, event.next)))  # neighbours: None at the ends
-        if None in deps:
-            deps = tuple(dep for dep in deps if dep is not None)
-        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event}, deps, (event,)))
+        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event},
+                              partial(event_page_deps, event), (event,)))
     for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
                         ("actors", timeline.actors), ("tags", timeline.tags)):
         specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms,
@@ -94,7 +109,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                 specs.append(PageSpec(pager[number - 1], "term.html",
                                       {"term": term, "events": chunk, "page_number": number,
                                        "pager": ["/" + p.removesuffix("index.html") for p in pager]},
-                                      listed(chunk), shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
+                                      partial(listed, chunk), shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline},
@@ -120,6 +135,13 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
     specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, everything))
     specs.append(PageSpec("robots.txt", "robots.txt"))
     return specs
+
+
+def event_page_deps(event: Event) -> tuple[Event, ...]:
+    """An event's page shows its thread (or, for a long one, the events it links to) and its neighbours."""
+    thread = event.thread() or (event, *event.linked)
+    deps = tuple(dict.fromkeys((*thread, event.previous, event.next)))  # neighbours: None at the ends
+    return tuple(dep for dep in deps if dep is not None) if None in deps else deps
 
 
 def sitemap_urls(timeline: Timeline) -> list[str]:
