@@ -58,7 +58,8 @@ def edited(original: str, kind: str, marker: str, attempt: int) -> str:
 
 def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dict:
     """For each kind of edit (see edited), `edits` saves of the middle entry while Chromium shows its page:
-    {kind: {"latencies": [s], "rebuilds": [s, as the server logged them]}}. Saves are a second apart, as an
+    {kind: {"latencies": [s], "rebuilds": [s, as the server logged them], "page_loads": [s, from the
+    reload's start to the page's load event]}}. Saves are a second apart, as an
     editor's are at the quickest: the server tidies its memory when idle, between them."""
     entries = sorted((folder / "content" / "events").glob("*.md"))
     target = entries[len(entries) // 2]
@@ -72,7 +73,7 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
             page = browser.new_page()
             page.goto(f"{url}events/{target.stem}/")
             for kind in kinds:
-                latencies = []
+                latencies, page_loads = [], []
                 logged = len(lines)
                 for attempt in range(edits):
                     page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()")
@@ -84,12 +85,14 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
                     # moment it notices is not the moment the page changed: the reloaded page's own clock
                     # says when it had loaded (the same system clock as time.time()).
                     page.wait_for_load_state("load")
-                    loaded = page.evaluate("() => performance.timing.loadEventEnd") / 1000
-                    latencies.append(loaded - saved)
+                    started, loaded = page.evaluate(
+                        "() => [performance.timing.navigationStart, performance.timing.loadEventEnd]")
+                    latencies.append(loaded / 1000 - saved)
+                    page_loads.append((loaded - started) / 1000)  # the part the browser spends loading
                     time.sleep(1.0)
                 rebuilds = [float(m.group(1)) for line in lines[logged:]
                             if line.startswith("Changed") and (m := re.search(r"Built \d+ events in ([\d.]+) s", line))]
-                results[kind] = {"latencies": latencies, "rebuilds": rebuilds}
+                results[kind] = {"latencies": latencies, "rebuilds": rebuilds, "page_loads": page_loads}
             browser.close()
     finally:
         target.write_text(original, encoding="utf-8")
@@ -120,6 +123,8 @@ def main() -> None:
               f"(all: {ms})")
         if rebuild_ms:
             print(f"{kind} edits, server rebuild ms: median {statistics.median(rebuild_ms)}  (all: {rebuild_ms})")
+        load_ms = [round(x * 1000) for x in result[kind]["page_loads"]]
+        print(f"{kind} edits, browser reload to load event ms: median {statistics.median(load_ms)}  (all: {load_ms})")
 
 
 if __name__ == "__main__":

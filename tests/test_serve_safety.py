@@ -312,3 +312,38 @@ def test_an_unexpected_error_in_a_rebuild_keeps_the_preview_alive(site):
     preview.builder.render = render
     preview.rebuild()
     assert not preview.state.problems
+
+
+def test_the_collector_waits_for_the_watcher_to_be_idle(site):
+    """Tabs are told to reload before the cycle collector runs (it would first walk every object the
+    rebuild made); once the watcher is idle it collects, and the collector is on again."""
+    import gc  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    from site_gen.build import Project  # noqa: PLC0415
+    from site_gen.serve import Preview as PreviewState  # noqa: PLC0415
+
+    preview = PreviewState(Project(site.root), "127.0.0.1", 0, out=io.StringIO())
+    preview.rebuild()
+    preview.collect_garbage()
+    collector_on_at_reload = []
+    preview.reload_tabs = lambda: collector_on_at_reload.append(gc.isenabled())
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    try:
+        time.sleep(1.5)  # the watcher is live and has caught up
+        path = site.root / "content/events/launch.md"
+        path.write_text(path.read_text().replace("2026-01-04T07:50", "2026-01-04T06:50"))  # reorders: from memory
+        deadline = time.monotonic() + 30
+        while not collector_on_at_reload and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert collector_on_at_reload == [False]
+        assert preview.builder.reshaped
+        while (preview._garbage or not gc.isenabled()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert gc.isenabled() and preview._garbage == ""
+        assert "06:50" in preview.state.files["events/launch/index.html"]().decode()
+    finally:
+        preview._stop.set()
+        watcher.join(timeout=10)
+        gc.enable()
