@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import gc
 import html
+import ipaddress
 import mimetypes
 import os
 import posixpath
@@ -94,6 +95,9 @@ class SiteHandler(web.RequestHandler):
         self.get(_path)
 
     def get(self, _path: str) -> None:
+        if not self.preview.answers_to(self.request.host_name):
+            return self.send(403, f"This preview answers only to this machine's own names (localhost, 127.0.0.1), "
+                                  f"not to {self.request.host_name!r}.\n".encode(), "text/plain; charset=utf-8")
         base = self.preview.base_path
         path = unquote(urlsplit(self.request.uri).path)  # decoded once, then checked: an encoded ../ is refused too
         if base != "/" and path in ("/", base.rstrip("/")):
@@ -172,6 +176,17 @@ class Preview:
         # What the watcher's next idle moment collects (see collect_garbage): "all" after a full or failed
         # rebuild, "new" after an edit taken from memory, "" when nothing is owed.
         self._garbage = ""
+
+    def answers_to(self, host_name: str) -> bool:
+        """Whether a request naming `host_name` (its Host header) is served. A page on any web site can
+        have its own name resolve to 127.0.0.1 a moment later ("DNS rebinding") and then read this
+        preview, drafts included, through the visitor's browser; those requests carry that site's name.
+        So on loopback only loopback names are answered. Listening on a network was chosen (and warned
+        about): any name is."""
+        if not _is_loopback(self.host):
+            return True
+        return (host_name in ("localhost", "127.0.0.1", "[::1]", "::1", self.host.lower())
+                or host_name.endswith(".localhost"))  # browsers resolve *.localhost to loopback themselves
 
     def log(self, message: str) -> None:
         print(message, file=self.out, flush=True)
@@ -291,6 +306,13 @@ class Preview:
             self.loop.start()
         finally:
             self._stop.set()
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
 
 
 def serve(project: Project, host: str, port: int, drafts: bool = True) -> None:

@@ -39,10 +39,11 @@ def preview(site):
     running.stop()
 
 
-def raw_request(port: int, target: bytes, method: bytes = b"GET") -> tuple[int, dict[str, str], bytes]:
+def raw_request(port: int, target: bytes, method: bytes = b"GET",
+                host: bytes = b"127.0.0.1") -> tuple[int, dict[str, str], bytes]:
     """Send the request line exactly as given (urllib and http.client would normalise or refuse it)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(method + b" " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        sock.sendall(method + b" " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -347,3 +348,27 @@ def test_the_collector_waits_for_the_watcher_to_be_idle(site):
         preview._stop.set()
         watcher.join(timeout=10)
         gc.enable()
+
+
+def test_only_loopback_names_are_answered(preview):
+    """DNS rebinding: a web page whose own name comes to resolve to 127.0.0.1 could read the preview,
+    drafts included, through the visitor's browser; its requests name that site in the Host header."""
+    port = str(preview.port).encode()
+    for host in (b"127.0.0.1", b"localhost", b"[::1]", b"timeline.localhost", b"LOCALHOST"):
+        status, _, body = raw_request(preview.port, b"/events/launch/", host=host + b":" + port)
+        assert status == 200 and b"The launch." in body, host
+    for host in (b"attacker.example", b"127.0.0.1.attacker.example", b"localhost.attacker.example"):
+        for target in (b"/events/launch/", b"/search-index.js", b"/nowhere/"):
+            status, headers, body = raw_request(preview.port, target, host=host + b":" + port)
+            assert status == 403, (host, target)
+            assert b"The launch." not in body and headers["content-type"].startswith("text/plain")
+
+
+def test_a_preview_listening_on_a_network_answers_to_any_name(site):
+    running = PreviewProcess(site, host="0.0.0.0")
+    try:
+        running.wait_for_line("Serving the preview")
+        status, _, body = raw_request(running.port, b"/events/launch/", host=b"preview.lan")
+        assert status == 200 and b"The launch." in body
+    finally:
+        running.stop()
