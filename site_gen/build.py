@@ -19,7 +19,7 @@ from .model import SiteConfig
 from .problems import BuildError, Problem
 from .manifest import Stored, code_version, output_status, read_inputs, trusted, unchanged
 from .render import Fingerprints, PageSpec, Renderer, page_specs
-from .timeline import Event, Page, Timeline, make_timeline
+from .timeline import Event, Page, Timeline, make_timeline, moved_in_timeline
 from .write import MARKER, check_output_folder, put, recover, staged, write_files
 
 CONFIG_FILE = "site.yaml"
@@ -298,7 +298,8 @@ class Builder:
         files are read again, and their events are changed in place. `changed` holds the paths the file
         watcher reported. An edit to what decides the timeline's shape (a date, a category, a tag, a link:
         see _shape) is checked against the other entries, then the timeline is made again from the
-        events it has, instead of from every file read and checked again.
+        events it has, instead of from every file read and checked again (when the links are as they
+        were, only the moved events' places: see moved_in_timeline).
 
         Returns (timeline, site key, event keys, events whose front matter changed, events whose body
         changed, whether the shape changed), or None when the edit needs a full load (a new, deleted or
@@ -333,6 +334,8 @@ class Builder:
         trusted = last.timeline.config.trusted_html
         if self.body_problems([parsed for _, parsed, _ in edits], trusted):
             return None
+        moved = {event: event.entry for event, _, entry in edits if _shape(entry) != _shape(event.entry)}  # entries before
+        relinked = any(event.entry.responds_to != entry.responds_to for event, _, entry in edits)
         front_changed, body_changed = set(), set()
         for event, parsed, entry in edits:
             before = last.parsed[event.file]
@@ -345,8 +348,10 @@ class Builder:
                 event.body_markdown = parsed.raw.body
             last.parsed[event.file] = parsed
             last.event_keys[event.id] = (parsed.front_key, parsed.body_key)
-        if reshaped:
+        if relinked:
             last.timeline = make_timeline(last.timeline.config, list(last.events.values()), last.timeline.pages)
+        elif reshaped:  # the same links, events moved: only what they leave and join is made again
+            last.timeline = moved_in_timeline(last.timeline, moved)
         return last.timeline, last.site_key, last.event_keys, front_changed, body_changed, reshaped
 
     def _cross_problems(self, edits: list, reshaped: bool) -> bool:

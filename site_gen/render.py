@@ -112,8 +112,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                                       partial(listed, chunk), shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
-    specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline},
-                          tuple(e for e in everything if e.entry.location)))
+    specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline}, partial(located, everything)))
     specs.append(PageSpec("embed/index.html", "embed.html", {"timeline": timeline}, everything))
     specs.append(PageSpec("search-index.js", "", deps=everything, bodies=everything,
                           make=lambda: search_index(timeline)))
@@ -135,6 +134,10 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
     specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, everything))
     specs.append(PageSpec("robots.txt", "robots.txt"))
     return specs
+
+
+def located(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    return tuple(event for event in events if event.entry.location)
 
 
 def event_page_deps(event: Event) -> tuple[Event, ...]:
@@ -375,7 +378,8 @@ class Renderer:
 
     def _redraw(self, timeline: Timeline, specs: list[PageSpec], todo: list[PageSpec], prints: dict[str, str],
                 extra_head: str, lazy: bool, pages_too: bool = False) -> dict[str, bytes]:
-        result = {path: cached[1] for path, cached in self._cache.items() if path in prints}
+        # Pages kept from the last render (none when every page is to be done again).
+        result = {} if todo is specs else {path: cached[1] for path, cached in self._cache.items() if path in prints}
         drawn = []
         draw = self.drawer(timeline, extra_head) if pages_too else None
         for spec in todo:

@@ -1,7 +1,8 @@
 """Model stage: validated entries → a Timeline (sorted events, threads, years and taxonomies)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import insort
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from .dates import MONTHS, display_range
@@ -23,6 +24,11 @@ class Event:
     # The events this one responds to, then its responses: the ones its card names. Set by make_timeline.
     linked: tuple[Event, ...] = ()
     _sort: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its sort key): see sort_key
+
+    def __repr__(self) -> str:
+        # Not the fields: through previous, next and the links, that would spell out the whole timeline
+        # many times over (a failing test's report never ended).
+        return f"Event({self.id!r})"
 
     @property
     def url(self) -> str:
@@ -179,4 +185,68 @@ def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) ->
         categories=list(categories.values()),  # the config's order: editors choose it
         actors=list(actors.values()),
         tags=[tags[t] for t in sorted(tags)],
+    )
+
+
+def moved_in_timeline(timeline: Timeline, before: dict[Event, EventEntry]) -> Timeline:
+    """The timeline after some of its events were given new entries that move them (a new date,
+    category, actors or tags) but link them as before (the same responds_to): `before` holds each moved
+    event's previous entry, and the events already hold their new ones.
+
+    The same result as make_timeline over the same events, in a few milliseconds instead of ~60 at
+    10,000 events: only the moved events are taken out and put back in order, and only the lists
+    they are in, or come into, are made again. Lists are made anew and each link is set once, as in
+    make_timeline: a page drawn meanwhile from the old timeline sees the old lists whole."""
+    by_key = Event.sort_key
+    events = list(timeline.events)
+    touched = set(before)  # events whose neighbours may change: the moved ones and those around them
+    for event in before:
+        touched.update(e for e in (event.previous, event.next) if e is not None)
+        events.remove(event)
+    for event in before:
+        insort(events, event, key=by_key)
+    positions = {event: events.index(event) for event in before}
+    touched.update(events[i] for p in positions.values() for i in (p - 1, p + 1) if 0 <= i < len(events))
+    for event in touched:
+        position = positions.get(event)
+        if position is None:
+            position = events.index(event)
+        event.previous = events[position - 1] if position else None
+        event.next = events[position + 1] if position + 1 < len(events) else None
+    for event in before:
+        # Responses, and threads, are in date order: those holding a moved event are sorted again.
+        for target in event.responds_to:
+            target.responses = sorted(target.responses, key=by_key)
+            target.linked = (*target.responds_to, *target.responses)
+        chain = sorted(event.chain, key=by_key)
+        for member in chain:
+            member.chain = chain
+
+    def regrouped(terms: list[Term], names, make_term=None) -> list[Term]:
+        """`terms` with the moved events taken out of those they were in and put in those they are in now
+        (`names(entry)`), made with `make_term` when new; a tag or year left without events goes."""
+        wanted = {name for event, entry in before.items() for name in (*names(entry), *names(event.entry))}
+        by_slug = {term.slug: term for term in terms}
+        for slug in wanted:
+            term = by_slug.get(slug) or make_term(slug)
+            listed = [e for e in term.events if e not in before]
+            for event in before:
+                if slug in names(event.entry):
+                    insort(listed, event, key=by_key)
+            by_slug[slug] = replace(term, events=listed)
+        return [term for term in by_slug.values() if term.events or make_term is None]
+
+    def year(entry: EventEntry) -> tuple[str]:
+        return (str(entry.date.year),)
+
+    years = regrouped(timeline.years, year, lambda slug: Term("years", slug, slug))
+    tags = regrouped(timeline.tags, lambda entry: entry.tags, lambda slug: Term("tags", slug, slug))
+    return Timeline(
+        config=timeline.config,
+        events=events,
+        pages=timeline.pages,
+        years=sorted(years, key=lambda term: int(term.slug)),
+        categories=regrouped(timeline.categories, lambda entry: (entry.category,)),
+        actors=regrouped(timeline.actors, lambda entry: entry.actors),
+        tags=sorted(tags, key=lambda term: term.slug),
     )
