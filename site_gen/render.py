@@ -248,7 +248,7 @@ class Renderer:
         self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
         self._specs: list[PageSpec] = []  # the pages of the last render
         self._site_key = ""  # the site-wide inputs of the last render
-        self.rendered_last = 0  # how many pages the last render drew (the rest came from the cache)
+        self.rendered_last = 0  # pages the last render drew, or left to draw when asked for: those that may have changed
 
     def compile_templates(self) -> None:
         """Compile every template now, so processes forked next share them instead of each compiling its

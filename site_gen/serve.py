@@ -221,7 +221,7 @@ class Preview:
             how = ("the rest unchanged" if not self.builder.updated_in_place else
                    "timeline remade from memory" if self.builder.reshaped else "in place")
             self.log(f"{reason}Built {len(timeline.events)} events in {took:.3f} s "
-                     f"({self.builder.renderer.rendered_last} pages drawn, {how})")
+                     f"({self.builder.renderer.rendered_last} pages changed, {how})")
         return changed
 
     def watched(self) -> list[Path]:
