@@ -372,3 +372,42 @@ def test_a_preview_listening_on_a_network_answers_to_any_name(site):
         assert status == 200 and b"The launch." in body
     finally:
         running.stop()
+
+
+def test_catching_up_builds_again_only_what_was_saved_while_the_watcher_started(site):
+    """The first idle moment looks for saves the watcher, not yet started, missed: none, no rebuild at
+    all (at 10,000 entries one took ~1 s, and held up the first edits); one, that file taken in."""
+    import gc  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    from site_gen.build import Project  # noqa: PLC0415
+    from site_gen.manifest import read_inputs  # noqa: PLC0415
+    from site_gen.serve import Preview as PreviewState  # noqa: PLC0415
+
+    path = site.root / "content/events/launch.md"
+    for saved in (False, True):
+        preview = PreviewState(Project(site.root), "127.0.0.1", 0, out=io.StringIO())
+        preview._inputs = read_inputs(site.root, {})  # as run() does, before the first build
+        preview.rebuild()
+        looked, rebuilt = [], []
+        look, rebuild = preview.saved_since_start, preview.rebuild
+        preview.saved_since_start = lambda: looked.append(1) or look()
+        preview.rebuild = lambda *args, **options: rebuilt.append(options.get("changed")) or rebuild(*args, **options)
+        if saved:  # after the first build, before the watcher is live
+            path.write_text(path.read_text().replace("The launch.", "The launch, caught up."))
+        watcher = threading.Thread(target=preview.watch, daemon=True)
+        watcher.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not looked and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.5)  # a rebuild, if any, is over
+            assert looked == [1]
+            assert rebuilt == ([{str(path)}] if saved else [])
+            assert preview.builder.updated_in_place is saved  # taken in place, not loaded afresh
+            body = preview.state.files["events/launch/index.html"]
+            assert (b"The launch, caught up." in (body() if callable(body) else body)) is saved
+        finally:
+            preview._stop.set()
+            watcher.join(timeout=10)
+            gc.enable()
