@@ -176,6 +176,12 @@ class EventEntry(Strict):
     draft: bool = False
     id: Id | None = None
 
+    @field_validator("actors", "tags", "responds_to")
+    @classmethod
+    def _once_each(cls, names: list[str]) -> list[str]:
+        # A name given twice means it once: the event is filed, listed and shown under it once.
+        return list(dict.fromkeys(names))
+
     @model_validator(mode="after")
     def _end_after_start(self) -> EventEntry:
         if self.end_date is not None and self.end_date.sort_key() < self.date.sort_key():

@@ -75,7 +75,7 @@ _dates = st.builds(lambda year, month, day, hour: EventDate(year, month, day and
                    st.one_of(st.none(), st.integers(1, 28)), st.one_of(st.none(), st.integers(0, 23)))
 _places = st.fixed_dictionaries({"date": _dates, "category": st.sampled_from(_CATEGORIES),
                                  "actors": st.lists(st.sampled_from(_ACTORS), unique=True),
-                                 "tags": st.lists(st.sampled_from(_TAGS), unique=True)})
+                                 "tags": st.lists(st.sampled_from(_TAGS), unique=True)})  # as the model makes them
 
 
 def _snapshot(timeline):
@@ -114,3 +114,14 @@ def test_moving_events_gives_the_timeline_made_afresh(data):
     moved_only = _snapshot(moved_in_timeline(timeline, before))
     made_afresh = _snapshot(make_timeline(config, events_with(moved), []))
     assert moved_only == made_afresh
+
+
+def test_a_name_given_twice_files_the_event_once(project):
+    project.event("a", actors=["north-korea", "north-korea"], tags=["srbm", "srbm"], date="2026-01-05")
+    project.event("b", responds_to=["a", "a"], category="response", date="2026-01-06")
+    timeline = timeline_of(project)
+    a, b = timeline.events
+    assert a.entry.actors == ["north-korea"] and a.entry.tags == ["srbm"] and b.entry.responds_to == ["a"]
+    assert [e.id for e in a.responses] == ["b"] and [e.id for e in b.responds_to] == ["a"]
+    assert [[e.id for e in t.events] for t in timeline.tags] == [["a"]]
+    assert [[e.id for e in t.events] for t in timeline.actors if t.events] == [["a"]]
