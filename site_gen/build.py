@@ -334,7 +334,8 @@ class Builder:
         trusted = last.timeline.config.trusted_html
         if self.body_problems([parsed for _, parsed, _ in edits], trusted):
             return None
-        moved = {event: event.entry for event, _, entry in edits if _shape(entry) != _shape(event.entry)}  # entries before
+        # The moved events, with their entries before the edit.
+        moved = {event: event.entry for event, _, entry in edits if _shape(entry) != _shape(event.entry)}
         relinked = any(event.entry.responds_to != entry.responds_to for event, _, entry in edits)
         front_changed, body_changed = set(), set()
         for event, parsed, entry in edits:

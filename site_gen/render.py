@@ -109,7 +109,8 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
                 specs.append(PageSpec(pager[number - 1], "term.html",
                                       {"term": term, "events": chunk, "page_number": number,
                                        "pager": ["/" + p.removesuffix("index.html") for p in pager]},
-                                      partial(listed, chunk), shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
+                                      partial(listed, chunk),
+                                      shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
     for page in timeline.pages:
         specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
     specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline}, partial(located, everything)))
@@ -248,7 +249,7 @@ class Renderer:
         self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
         self._specs: list[PageSpec] = []  # the pages of the last render
         self._site_key = ""  # the site-wide inputs of the last render
-        self.rendered_last = 0  # pages the last render drew, or left to draw when asked for: those that may have changed
+        self.rendered_last = 0  # pages the last render drew or left to draw when asked for: those that may differ
 
     def compile_templates(self) -> None:
         """Compile every template now, so processes forked next share them instead of each compiling its

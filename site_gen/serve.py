@@ -22,6 +22,7 @@ import ipaddress
 import mimetypes
 import os
 import posixpath
+import socket
 import sys
 import threading
 import time
@@ -177,6 +178,7 @@ class Preview:
         # What the watcher's next idle moment collects (see collect_garbage): "all" after a full or failed
         # rebuild, "new" after an edit taken from memory, "" when nothing is owed.
         self._garbage = ""
+        self._on_loopback = _is_loopback(host)  # looked up once: answers_to runs for every request
         self._inputs: dict | None = None  # every input file's status and digest, as the first build found them
 
     def answers_to(self, host_name: str) -> bool:
@@ -185,8 +187,9 @@ class Preview:
         preview, drafts included, through the visitor's browser; those requests carry that site's name.
         So on loopback only loopback names are answered. Listening on a network was chosen (and warned
         about): any name is."""
-        if not _is_loopback(self.host):
+        if not self._on_loopback:
             return True
+        host_name = host_name.removesuffix(".")  # "localhost." is localhost too
         return (host_name in ("localhost", "127.0.0.1", "[::1]", "::1", self.host.lower())
                 or host_name.endswith(".localhost"))  # browsers resolve *.localhost to loopback themselves
 
@@ -233,49 +236,53 @@ class Preview:
 
     def watch(self) -> None:
         """Runs in a thread: each batch of saves gives one rebuild, then one reload of every tab."""
-        caught_up = False
-        rebuilds_uncollected = 0
-        for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
-                                        rust_timeout=500, yield_on_timeout=True):
-            if not changes:
-                if self._garbage:
+        try:
+            caught_up = False
+            rebuilds_uncollected = 0
+            for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
+                                            rust_timeout=500, yield_on_timeout=True):
+                if not changes:
+                    if self._garbage:
+                        self.collect_garbage()
+                    rebuilds_uncollected = 0
+                    if not caught_up:
+                        # The watcher is live only now: a save made while it was starting went unseen.
+                        caught_up = True
+                        saved = self.saved_since_start()
+                        if saved is None or saved or self.state.problems:  # a first build that failed is tried again
+                            gc.disable()  # see below
+                            if self.rebuild("Caught up: ", quiet_if_unchanged=True, changed=saved):
+                                self.reload_tabs()
+                    continue
+                names = sorted({Path(path).name for _, path in changes})
+                # The collector stays off until the next idle moment (collect_garbage): turned on again right
+                # after a rebuild, it would first walk the ~100,000 objects the rebuild made (~30 ms at 10,000
+                # entries) before the browser is told to reload. Saves that never pause get it every so often.
+                if rebuilds_uncollected >= 5:
                     self.collect_garbage()
-                rebuilds_uncollected = 0
-                if not caught_up:
-                    # The watcher is live only now: a save made while it was starting went unseen.
-                    caught_up = True
-                    saved = self.saved_since_start()
-                    if saved is None or saved:
-                        gc.disable()  # see below
-                        if self.rebuild("Caught up: ", quiet_if_unchanged=True, changed=saved):
-                            self.reload_tabs()
-                continue
-            names = sorted({Path(path).name for _, path in changes})
-            # The collector stays off until the next idle moment (collect_garbage): turned on again right
-            # after a rebuild, it would first walk the ~100,000 objects the rebuild made (~30 ms at 10,000
-            # entries) before the browser is told to reload. Saves that never pause get it every so often.
-            if rebuilds_uncollected >= 5:
-                self.collect_garbage()
-                rebuilds_uncollected = 0
-            rebuilds_uncollected += 1
-            gc.disable()
-            self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ",
-                         changed={path for _, path in changes})
-            self.reload_tabs()
+                    rebuilds_uncollected = 0
+                rebuilds_uncollected += 1
+                gc.disable()
+                self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ",
+                             changed={path for _, path in changes})
+                self.reload_tabs()
+        finally:
+            gc.enable()  # the collector is never left off, whatever ended the watch
 
     def saved_since_start(self) -> set[str] | None:
-        """The files saved since just before the first build, which the watcher, not yet started, did not
-        see; None when files came or went (or the first look failed). Compared by status, and by
-        content where a status is too recent to trust (see manifest.read_inputs): looking costs ~70 ms
-        at 10,000 entries, where building again, to be sure, took ~1 s and then a full collection."""
+        """The files that may have been saved since just before the first build, which the watcher, not
+        yet started, did not see; None when files came or went (or there was no first look). A file
+        counts unless its status was old enough to trust then (see manifest.read_inputs) and is the
+        same now: a save changes it, even one put back as it was while the build read the file between.
+        Looking costs ~70 ms at 10,000 entries, where building again, to be sure, took ~1 s and then a
+        full collection."""
         if self._inputs is None:
             return None
         now = read_inputs(self.project.root, self._inputs)
         if now.keys() != self._inputs.keys():
             return None
-        # By digest: read_inputs reads a file again unless its status is trusted and as it was.
-        return {str(self.project.root / shown) for shown, (_, digest) in now.items()
-                if digest != self._inputs[shown][1]}
+        return {str(self.project.root / shown) for shown, found in now.items()
+                if self._inputs[shown][0] is None or found != self._inputs[shown]}
 
     def collect_garbage(self) -> None:
         """Free what rebuilds left behind, when the watcher is idle, not during a rebuild.
@@ -283,9 +290,11 @@ class Preview:
         After a full rebuild the previous timeline (a web of cycles, frozen with the rest) is garbage: all
         is unfrozen and collected, then what is left frozen again, so the collector's automatic passes
         skip the site and stay short. At 10,000 entries that pass takes ~0.4 s, and a save made while it
-        runs waits for it. An edit taken from memory leaves only a few cycles made since (drawing
-        helpers): collecting what is not frozen frees them in a fifth of the time. The collector, off
-        since the rebuild (see watch), is then turned on again."""
+        runs waits for it. An edit taken from memory leaves cycles (the drawing helpers, with the cards
+        they drew) that are not frozen, except those alive at the last full pass: collecting what is
+        not frozen frees the others in a fifth of the time, and the frozen ones wait for the next full
+        pass (at most one drawing's worth). The collector, off since the rebuild (see watch), is then
+        turned on again."""
         if self._garbage == "all":
             gc.unfreeze()
             gc.collect()
@@ -327,10 +336,18 @@ class Preview:
 
 
 def _is_loopback(host: str) -> bool:
+    """Whether listening on `host` listens on this machine only: every address it stands for is loopback
+    (127.1, ::ffff:127.0.0.1 and a name that resolves to 127.0.0.1 are too)."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return host.lower() == "localhost"
+        found = socket.getaddrinfo(host.strip("[]"), None)
+    except OSError:
+        return False
+    return bool(found) and all(_loopback_address(info[4][0]) for info in found)
+
+
+def _loopback_address(text: str) -> bool:
+    address = ipaddress.ip_address(text.split("%")[0])  # without an IPv6 scope (fe80::1%eth0)
+    return (getattr(address, "ipv4_mapped", None) or address).is_loopback
 
 
 def serve(project: Project, host: str, port: int, drafts: bool = True) -> None:
