@@ -271,7 +271,7 @@ class Preview:
 
     def saved_since_start(self) -> set[str] | None:
         """The files that may have been saved since just before the first build, which the watcher, not
-        yet started, did not see; None when files came or went (or there was no first look). A file
+        yet started, did not see; None when files came or went, or many count (or there was no first look). A file
         counts unless its status was old enough to trust then (see manifest.read_inputs) and is the
         same now: a save changes it, even one put back as it was while the build read the file between.
         Looking costs ~70 ms at 10,000 entries, where building again, to be sure, took ~1 s and then a
@@ -281,8 +281,11 @@ class Preview:
         now = read_inputs(self.project.root, self._inputs)
         if now.keys() != self._inputs.keys():
             return None
-        return {str(self.project.root / shown) for shown, found in now.items()
-                if self._inputs[shown][0] is None or found != self._inputs[shown]}
+        saved = {str(self.project.root / shown) for shown, found in now.items()
+                 if self._inputs[shown][0] is None or found != self._inputs[shown]}
+        # Many (a folder copied in just before starting): loading afresh reads only those whose bytes
+        # changed, where taking them in one by one parses and checks each again.
+        return saved if len(saved) <= CATCH_UP_ONE_BY_ONE else None
 
     def collect_garbage(self) -> None:
         """Free what rebuilds left behind, when the watcher is idle, not during a rebuild.
@@ -333,6 +336,9 @@ class Preview:
             self.loop.start()
         finally:
             self._stop.set()
+
+
+CATCH_UP_ONE_BY_ONE = 100  # see saved_since_start
 
 
 def _is_loopback(host: str) -> bool:
