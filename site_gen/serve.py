@@ -271,9 +271,9 @@ class Preview:
 
     def saved_since_start(self) -> set[str] | None:
         """The files that may have been saved since just before the first build, which the watcher, not
-        yet started, did not see; None when files came or went, or many count (or there was no first look). A file
-        counts unless its status was old enough to trust then (see manifest.read_inputs) and is the
-        same now: a save changes it, even one put back as it was while the build read the file between.
+        yet started, did not see; None when files came or went, or many count (or there was no first
+        look). A file counts unless its status was old enough to trust then (see manifest.read_inputs)
+        and is the same now: a save changes it, even one put back as it was while the build read it.
         Looking costs ~70 ms at 10,000 entries, where building again, to be sure, took ~1 s and then a
         full collection."""
         if self._inputs is None:
