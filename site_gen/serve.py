@@ -237,37 +237,43 @@ class Preview:
     def watch(self) -> None:
         """Runs in a thread: each batch of saves gives one rebuild, then one reload of every tab."""
         try:
-            caught_up = False
-            rebuilds_uncollected = 0
-            for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
-                                            rust_timeout=500, yield_on_timeout=True):
-                if not changes:
-                    if self._garbage:
-                        self.collect_garbage()
-                    rebuilds_uncollected = 0
-                    if not caught_up:
-                        # The watcher is live only now: a save made while it was starting went unseen.
-                        caught_up = True
-                        saved = self.saved_since_start()
-                        if saved is None or saved or self.state.problems:  # a first build that failed is tried again
-                            gc.disable()  # see below
-                            if self.rebuild("Caught up: ", quiet_if_unchanged=True, changed=saved):
-                                self.reload_tabs()
-                    continue
-                names = sorted({Path(path).name for _, path in changes})
-                # The collector stays off until the next idle moment (collect_garbage): turned on again right
-                # after a rebuild, it would first walk the ~100,000 objects the rebuild made (~30 ms at 10,000
-                # entries) before the browser is told to reload. Saves that never pause get it every so often.
-                if rebuilds_uncollected >= 5:
-                    self.collect_garbage()
-                    rebuilds_uncollected = 0
-                rebuilds_uncollected += 1
-                gc.disable()
-                self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ",
-                             changed={path for _, path in changes})
-                self.reload_tabs()
+            self._watch()
         finally:
-            gc.enable()  # the collector is never left off, whatever ended the watch
+            gc.enable()  # the collector is never left off (see below), whatever ended the watch
+
+    def _watch(self) -> None:
+        caught_up = False
+        rebuilds_uncollected = 0
+        for changes in watchfiles.watch(*self.watched(), debounce=400, step=30, stop_event=self._stop,
+                                        rust_timeout=500, yield_on_timeout=True):
+            if not changes:
+                if self._garbage:
+                    self.collect_garbage()
+                rebuilds_uncollected = 0
+                if not caught_up:
+                    caught_up = True
+                    self.catch_up()
+                continue
+            names = sorted({Path(path).name for _, path in changes})
+            # The collector stays off until the next idle moment (collect_garbage): turned on again right
+            # after a rebuild, it would first walk the ~100,000 objects the rebuild made (~30 ms at 10,000
+            # entries) before the browser is told to reload. Saves that never pause get it every so often.
+            if rebuilds_uncollected >= 5:
+                self.collect_garbage()
+                rebuilds_uncollected = 0
+            rebuilds_uncollected += 1
+            gc.disable()
+            self.rebuild(f"Changed {', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ",
+                         changed={path for _, path in changes})
+            self.reload_tabs()
+
+    def catch_up(self) -> None:
+        """The watcher is live only now: build again what was saved while it was starting, unseen."""
+        saved = self.saved_since_start()
+        if saved is None or saved or self.state.problems:  # a first build that failed is tried again
+            gc.disable()  # as for any rebuild the watcher runs (see _watch)
+            if self.rebuild("Caught up: ", quiet_if_unchanged=True, changed=saved):
+                self.reload_tabs()
 
     def saved_since_start(self) -> set[str] | None:
         """The files that may have been saved since just before the first build, which the watcher, not
