@@ -16,8 +16,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Hypothesis keeps the examples it found failing with pytest's own cache, not in a folder of its own
+# at the top of the project.
+settings.register_profile("site-gen", database=DirectoryBasedExampleDatabase(REPO / ".pytest_cache" / "hypothesis"))
+settings.load_profile("site-gen")
 # Hypothesis keeps its files under .cache/ (git-ignored) rather than a .hypothesis/ folder at the top.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(REPO / ".cache" / "hypothesis"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
