@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
                       WithJsonSchema, field_validator, model_validator)
@@ -54,6 +55,14 @@ COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]+|(rgb|hsl)a?\([0-9.,%/ ]+\)")
 def _colour(value: str) -> str:
     if not COLOUR.fullmatch(value):
         raise ValueError(f"{value!r} is not a CSS colour: use #rrggbb, a colour name, rgb() or hsl()")
+    return value
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone name such as Asia/Seoul or UTC") from None
     return value
 
 
@@ -220,6 +229,7 @@ class SiteConfig(Strict):
     categories: dict[Slug, Category] = Field(min_length=1)
     actors: dict[Slug, Actor] = {}
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME when publishing
+    timezone: Annotated[str, AfterValidator(_zone)] = "Asia/Seoul"  # IANA name: the zone events are filed in
 
 
 class ExportedEvent(EventEntry):
