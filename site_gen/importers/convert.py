@@ -84,8 +84,12 @@ def evaluate(rule: Rule, cells: dict, row: Row, ctx: Context) -> object:
         value = render(rule.template, cells, row, ctx)
     elif rule.column is not None:
         value = cells.get(rule.column)
-        value = [present(v) for v in value if present(v) is not None] or None if isinstance(value, list) \
-            else present(value)
+        if isinstance(value, list):
+            value = [present(v) for v in value if present(v) is not None] or None
+        elif isinstance(value, str):  # kept as written (a body's line breaks) unless it says "unknown"
+            value = value.strip() if present(value) is not None else None
+        else:
+            value = present(value)
     elif rule.parts:
         return date_from_parts(rule, cells, ctx)
     else:
@@ -94,10 +98,19 @@ def evaluate(rule: Rule, cells: dict, row: Row, ctx: Context) -> object:
         value = TRANSFORM[rule.transform](text_of(value) or "") or None
     if isinstance(value, str) and rule.split:
         value = [piece.strip() for piece in value.split(rule.split) if present(piece) is not None] or None
+    if value is not None and rule.pattern is not None:
+        value = [_matched(rule, v) for v in value] if isinstance(value, list) else _matched(rule, value)
     if value is not None and rule.values is not None:
         lookup = (lambda v: rule.values.get(str(v).strip().lower(), v))
         value = [lookup(v) for v in value] if isinstance(value, list) else lookup(value)
     return rule.default if value is None else value
+
+
+def _matched(rule: Rule, value: object) -> dict:
+    match = rule.pattern.fullmatch(str(value).strip())
+    if not match:
+        raise ValueError(f"{value!r} does not match the pattern {rule.pattern.pattern!r}")
+    return {name: text for name, text in match.groupdict().items() if text is not None}
 
 
 # ---------------------------------------------------------------- dates
@@ -223,6 +236,8 @@ def _number(value: object) -> float | int:
 
 def _value(key: str, rule: Rule, cells: dict, row: Row, ctx: Context) -> object:
     value = evaluate(rule, cells, row, ctx)
+    if isinstance(value, str) and key != "body":
+        value = " ".join(value.split())
     if value is not None and DATE_KEYS.search(key) and rule.column:
         value = to_date(value, rule, ctx)
         if "time" in rule.parts and len(value) == 10:  # a day, and the time in a column of its own
@@ -248,6 +263,9 @@ def _expand(key: str, spec: dict, cells: dict, row: Row, ctx: Context) -> list[d
         except ValueError as error:
             raise Rejected(f"{key}.{name}: {error}") from None
     got = {k: v for k, v in got.items() if v is not None}
+    if not any(name in got for name, rule in spec.items() if not (isinstance(rule, Rule) and rule.value is not None
+                                                                   and not rule.column and not rule.template)):
+        return []  # only constants: the row has nothing for this object (a figure without its value)
     lists = [len(v) for v in got.values() if isinstance(v, list)]
     count = max(lists, default=1)
     objects = [{k: (v[i] if i < len(v) else v[-1]) if isinstance(v, list) else v for k, v in got.items()}

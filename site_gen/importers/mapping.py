@@ -18,11 +18,12 @@ from ..problems import UsageError
 from . import InputError
 
 RULE_KEYS = {"column", "values", "default", "split", "format", "value", "template", "transform", "optional",
-             "year", "month", "day", "time"}
+             "pattern", "year", "month", "day", "time"}
 TRANSFORMS = ("plain", "first_sentence", "slug", "lower", "urls")
 SETTINGS = {"records", "sheet", "delimiter", "header_row", "encoding", "timezone", "skip", "id", "record_key",
             "prepare", "fields"}
 FIELDS = (set(EventEntry.model_fields) - {"id"}) | {"body"}
+OBJECT_FIELDS = {"location", "image", "sources", "figures", "claims"}
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
 BUILT_IN = ("_row", "_file", "_day")  # placeholders: the row's number, the file's name, the entry's day (id only)
 
@@ -47,6 +48,7 @@ class Rule:
     template: tuple[str, ...] = ()  # parts; a part with an empty placeholder is left out
     transform: str | None = None
     optional: bool = False  # the column may be missing from the file
+    pattern: re.Pattern | None = None  # named groups make each piece an object: "(?P<publisher>.*): ..."
     parts: dict[str, str] = field(default_factory=dict)  # date columns: year, month, day, time
 
     def columns(self) -> list[str]:
@@ -110,17 +112,19 @@ def _suggest(key: str, known) -> str:
     return f" (did you mean {near[0]!r}?)" if near else f" (known: {', '.join(sorted(known))})"
 
 
-def _rule(spec: object, key: str, problems: list[str]) -> Rule | dict | list | None:
+def _rule(spec: object, key: str, problems: list[str], objects: bool = False) -> Rule | dict | list | None:
+    """A rule; where `objects` (location, image, sources, figures, claims), also an object of sub-field
+    rules, or a list of them."""
     if isinstance(spec, str):
         return Rule(key, column=spec)
-    if isinstance(spec, list):
-        return [_object(item, f"{key}[{i}]", problems) for i, item in enumerate(spec)]
+    if isinstance(spec, list) and objects:
+        return [_rule(item, f"{key}[{i}]", problems, True) for i, item in enumerate(spec)]
     if not isinstance(spec, dict) or not spec:
         problems.append(f"{key}: give a column name, or a mapping such as {{column: NAME}}, {{value: ...}} "
                         "or {template: ...}")
         return None
-    if not set(spec) & RULE_KEYS:  # an object of sub-fields: location: {name: Place, lat: Lat, lon: Lon}
-        return _object(spec, key, problems)
+    if objects and not set(spec) <= RULE_KEYS:  # sub-fields: location: {name: Place, lat: Lat, lon: Lon}
+        return {name: _rule(sub, f"{key}.{name}", problems) for name, sub in spec.items()}
     unknown = set(spec) - RULE_KEYS
     for name in sorted(unknown):
         problems.append(f"{key}.{name}: unknown key{_suggest(name, RULE_KEYS)}")
@@ -135,6 +139,12 @@ def _rule(spec: object, key: str, problems: list[str]) -> Rule | dict | list | N
         problems.append(f"{key}.transform: unknown transform {spec['transform']!r} (known: {', '.join(TRANSFORMS)})")
     if "values" in spec and not isinstance(spec["values"], dict):
         problems.append(f"{key}.values: give a mapping of cell text to value")
+    pattern = None
+    if spec.get("pattern") is not None:
+        try:
+            pattern = re.compile(str(spec["pattern"]))
+        except re.error as error:
+            problems.append(f"{key}.pattern: not a regular expression: {error}")
     parts = {k: spec[k] for k in ("year", "month", "day", "time") if isinstance(spec.get(k), str)}
     if parts and "year" not in parts and not (set(parts) == {"time"} and "column" in spec):
         problems.append(f"{key}: month and day need year (a column name); time needs year or column")
@@ -142,15 +152,7 @@ def _rule(spec: object, key: str, problems: list[str]) -> Rule | dict | list | N
         if isinstance(spec.get("values"), dict) else None
     return Rule(key, column=spec.get("column"), values=values, default=spec.get("default"),
                 split=spec.get("split"), formats=formats, value=spec.get("value"), template=template,
-                transform=spec.get("transform"), optional=bool(spec.get("optional")), parts=parts)
-
-
-def _object(spec: object, key: str, problems: list[str]) -> dict | Rule | None:
-    if not isinstance(spec, dict):
-        return _rule(spec, key, problems)
-    if set(spec) & RULE_KEYS:
-        return _rule(spec, key, problems)
-    return {name: _rule(sub, f"{key}.{name}", problems) for name, sub in spec.items()}
+                transform=spec.get("transform"), optional=bool(spec.get("optional")), pattern=pattern, parts=parts)
 
 
 def parse(data: object, shown: str) -> Mapping:
@@ -163,7 +165,7 @@ def parse(data: object, shown: str) -> Mapping:
     for name, spec in data["fields"].items():
         if name not in FIELDS:
             problems.append(f"fields.{name}: not an entry field{_suggest(name, FIELDS)}")
-        fields[name] = _rule(spec, f"fields.{name}", problems)
+        fields[name] = _rule(spec, f"fields.{name}", problems, name in OBJECT_FIELDS)
     for required in ("title", "date"):
         if required not in fields:
             problems.append(f"fields.{required}: missing (every entry needs a {required})")

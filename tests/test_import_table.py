@@ -1,0 +1,228 @@
+"""`site-gen import table FILE --map MAPPING.yaml`: real files in real encodings, line ends and delimiters,
+workbooks with Excel dates, nested JSON; every row accounted for."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from datetime import datetime, time
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import SiteProject
+from test_import import CNS_COLUMNS, CNS_ROWS, TL_CSV_HEADER, built_events, entries, tl_row
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def readme_mapping(name: str) -> str:
+    """A mapping as the README shows it (the block that starts `# NAME`)."""
+    for text, title in re.findall(r"```yaml\n(# (\S+)\n.*?)```", README.read_text(encoding="utf-8"), re.S):
+        if title == name:
+            return text
+    raise AssertionError(f"README.md shows no mapping {name}")
+
+
+NEWSROOM_HEADER = ["Date", "Time (KST)", "Headline", "What happened", "Type", "Who", "Where", "Tags", "Outlet",
+                   "Link", "Published"]
+NEWSROOM_ROWS = [
+    ["04/07/2017", "09:40", "The regime’s first ICBM", "North Korea launched a Hwasong-14. It flew “933 km”, "
+     "a café owner in Seoul said — the regime’s longest flight.", "Launch", "North Korea", "Panghyon",
+     "ICBM, missile", "Yonhap", "https://en.yna.co.kr/view/AEN1; https://en.yna.co.kr/view/AEN2", "04/07/2017"],
+    [""] * 11,  # a blank row: ignored
+    ["29.11.2017", "", "Seoul’s response", "The JCS condemned the launch.\nA second paragraph.", "statement",
+     "South Korea; North Korea", "", "", "KBS", "https://world.kbs.co.kr/x", "2017-11-29", "", ""],  # trailing empties
+    ["12/06/2018", "10:00", "Singapore summit", "Leaders met.", "Talks", "North Korea", "Sentosa", "", "Reuters",
+     "https://www.reuters.com/s", "12/06/2018"],
+]
+
+
+def write_newsroom(path: Path, encoding: str = "utf-8", delimiter: str = ",", newline: str = "\n",
+                   rows=None) -> Path:
+    out = io.StringIO()
+    # A cell's own line break is written as the file's (old Excel for Mac: CR), and quoted.
+    rows = [[cell.replace("\n", newline) for cell in row] for row in rows or NEWSROOM_ROWS]
+    csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows([NEWSROOM_HEADER, *rows])
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+@pytest.fixture
+def newsroom_map(tmp_path) -> Path:
+    path = tmp_path / "newsroom.yaml"
+    path.write_text(readme_mapping("newsroom.yaml"), encoding="utf-8")
+    return path
+
+
+def check_newsroom(project: SiteProject) -> None:
+    found = entries(project)
+    assert set(found) == {"2017-07-04-the-regimes-first-icbm", "2017-11-29-seouls-response",
+                          "2018-06-12-singapore-summit"}
+    front, body = found["2017-07-04-the-regimes-first-icbm"]
+    assert front == {
+        "title": "The regime’s first ICBM", "date": "2017-07-04T09:40+09:00", "category": "provocation",
+        "actors": ["north-korea"], "location": {"name": "Panghyon"}, "summary": "North Korea launched a Hwasong-14.",
+        "tags": ["icbm", "missile"],
+        "sources": [{"publisher": "Yonhap", "title": "Yonhap: The regime’s first ICBM",
+                     "url": "https://en.yna.co.kr/view/AEN1", "date": "2017-07-04"},
+                    {"publisher": "Yonhap", "title": "Yonhap: The regime’s first ICBM",
+                     "url": "https://en.yna.co.kr/view/AEN2", "date": "2017-07-04"}]}
+    assert body == "North Korea launched a Hwasong-14. It flew “933 km”, a café owner in Seoul said — the " \
+                   "regime’s longest flight.\n"
+    front, body = found["2017-11-29-seouls-response"]
+    assert front == {"title": "Seoul’s response", "date": "2017-11-29", "category": "response",
+                     "actors": ["south-korea", "north-korea"], "summary": "The JCS condemned the launch.",
+                     "sources": [{"publisher": "KBS", "title": "KBS: Seoul’s response",
+                                  "url": "https://world.kbs.co.kr/x", "date": "2017-11-29"}]}
+    # The line break inside the cell, as Markdown reads it (the loader turns CR and CRLF into LF).
+    assert body.replace("\r\n", "\n").replace("\r", "\n") == "The JCS condemned the launch.\nA second paragraph.\n"
+    front, _ = found["2018-06-12-singapore-summit"]
+    assert (front["category"], front["date"], front["location"]) == ("summit", "2018-06-12T10:00+09:00",
+                                                                    {"name": "Sentosa"})
+    assert "tags" not in front
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "mac_roman", "cp1252"])
+def test_encodings_are_told_and_reported(project, tmp_path, newsroom_map, encoding):
+    source = write_newsroom(tmp_path / "sheet.csv", encoding)
+    result = project.run("import", "table", str(source), "--map", str(newsroom_map), check=True)
+    expected = {"utf-8-sig": "utf-8 (byte order mark)", "utf-16": "utf-16 (byte order mark)",
+                "utf-8": "encoding utf-8"}.get(encoding, f"encoding {encoding} (detected")
+    assert expected in result.stdout.splitlines()[0]
+    assert result.stdout.strip().endswith("Imported 3 entries, skipped 0.")
+    check_newsroom(project)  # regime’s, not regimeÕs
+    project.run("build", check=True)
+
+
+KOREAN = [["날짜", "제목", "내용", "출처"],
+          ["2017-07-04", "북한, 대륙간탄도미사일 발사", "북한이 화성-14형을 동해상으로 발사했다.", "https://www.yna.co.kr/k1"],
+          ["2017-11-29", "합참, 북한 도발 규탄", "합동참모본부가 성명을 냈다.", "https://www.yna.co.kr/k2"]]
+JAPANESE = [["日付", "見出し", "本文", "出典"],
+            ["2017-08-29", "北朝鮮が弾道ミサイルを発射、北海道上空を通過", "政府は強く抗議した。", "https://www.nhk.or.jp/j1"],
+            ["2017-09-15", "再び日本上空を通過", "全国瞬時警報システムが作動した。", "https://www.nhk.or.jp/j2"]]
+
+
+@pytest.mark.parametrize(("encoding", "rows"), [("cp949", KOREAN), ("shift_jis", JAPANESE)])
+def test_east_asian_encodings(project, tmp_path, encoding, rows):
+    head = rows[0]
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(yaml.safe_dump({"fields": {
+        "title": head[1], "date": head[0], "summary": head[2], "category": {"value": "provocation"},
+        "sources": [{"url": head[3]}]}}, allow_unicode=True), encoding="utf-8")
+    source = tmp_path / "data.csv"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    source.write_bytes(out.getvalue().encode(encoding))
+    result = project.run("import", "table", str(source), "--map", str(mapping), check=True)
+    assert {"cp949": "cp949", "shift_jis": "cp932"}[encoding] in result.stdout.splitlines()[0]
+    found = sorted(entries(project).values(), key=lambda e: e[0]["date"])
+    assert [(f["title"], f["summary"], f["sources"][0]["url"]) for f, _ in found] == [
+        (r[1], r[2], r[3]) for r in rows[1:]]
+    # No ASCII in the title: a short hash of it names the file, the same on every import.
+    assert project.run("import", "table", str(source), "--map", str(mapping), check=True).stdout.count(
+        "unchanged row") == 2
+    assert "host names it" in result.stdout  # the source had no publisher or title in the sheet
+
+
+def test_encoding_option_overrides_detection(project, tmp_path, newsroom_map):
+    source = write_newsroom(tmp_path / "sheet.csv", "mac_roman")
+    wrong = project.run("import", "table", str(source), "--map", str(newsroom_map), "--encoding", "cp1252",
+                        "--dry-run", check=True)
+    assert "encoding cp1252 (given)" in wrong.stdout
+    bad = project.run("import", "table", str(source), "--map", str(newsroom_map), "--encoding", "utf-8")
+    assert bad.returncode == 1 and "not utf-8 text: byte" in bad.stderr
+    assert not list((project.root / "content/events").glob("*.md"))
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_line_ends_and_delimiters(project, tmp_path, newsroom_map, newline, delimiter):
+    source = write_newsroom(tmp_path / "sheet.txt", "utf-8", delimiter, newline)
+    result = project.run("import", "table", str(source), "--map", str(newsroom_map), check=True)
+    shown = {"\t": "tab"}.get(delimiter, repr(delimiter))
+    assert f"delimiter {shown}" in result.stdout and "3 data rows" in result.stdout
+    check_newsroom(project)
+
+
+# ---------------------------------------------------------------- workbooks and JSON
+
+def test_xlsx_with_excel_dates(project, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Launches"
+    sheet.append(["Launch log, 2017"])  # a title above the header
+    sheet.append([])
+    sheet.append(["When", "At (UTC)", "Serial", "What", "Source", "Range"])
+    sheet.append([datetime(2017, 7, 4), time(0, 40), 42920, "Hwasong-14", "https://e.org/1", 933])
+    sheet.append([datetime(2017, 11, 28, 18, 17), None, 43068.5, "Hwasong-15", "https://e.org/2", 950.5])
+    sheet.append(["2017-09", None, None, "Month-only entry", "https://e.org/3", None])
+    sheet["A4"].number_format = sheet["A5"].number_format = "yyyy-mm-dd"
+    path = tmp_path / "log.xlsx"
+    book.save(path)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("""\
+timezone: UTC
+fields:
+  title: What
+  date: {column: When, time: At (UTC)}
+  end_date: Serial
+  category: {value: provocation}
+  summary: {template: "{What} launch."}
+  sources: [{url: Source, publisher: {value: E}, title: {value: Log}}]
+  figures:
+    - {what: {value: range}, value: Range, unit: {value: km}, by: {value: E}}
+""", encoding="utf-8")
+    result = project.run("import", "table", str(path), "--map", str(mapping), check=True)
+    assert "Excel workbook (sheet 'Launches')" in result.stdout
+    found = entries(project)
+    front, _ = found["2017-07-04-hwasong-14"]
+    assert (front["date"], front["end_date"]) == ("2017-07-04T09:40+09:00", "2017-07-04")  # serial 42920
+    assert front["figures"] == [{"what": "range", "value": 933, "unit": "km", "by": "E"}]
+    front, _ = found["2017-11-29-hwasong-15"]  # 18:17 UTC on the 28th is the 29th in Seoul
+    assert (front["date"], front["end_date"]) == ("2017-11-29T03:17+09:00", "2017-11-29T21:00+09:00")
+    assert front["figures"][0]["value"] == 950.5
+    front, _ = found["2017-09-month-only-entry"]
+    assert front["date"] == "2017-09" and "figures" not in front and "end_date" not in front
+    project.run("build", check=True)
+
+
+def test_json_nested_records_at_a_path(project, tmp_path):
+    data = {"meta": {"name": "export"}, "data": {"items": [
+        {"id": 7, "headline": {"en": "Hwasong-14 launch", "ko": "화성-14형 발사"},
+         "when": {"year": 2017, "month": 7, "day": 4, "time": "09:40"},
+         "place": {"name": "Kusong", "geo": {"lat": 39.926, "lon": 125.201}},
+         "labels": ["ICBM", "Test flight"], "links": [{"publisher": "Yonhap", "title": "Yonhap", "url": "https://e.org/7"}]},
+        {"id": 8, "headline": {"en": "Year-only event"}, "when": {"year": 602},
+         "labels": [], "links": [{"publisher": "Annals", "title": "Annals", "url": "https://e.org/8"}]},
+    ]}}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("""\
+records: data.items
+id: {template: "item-{id}"}
+fields:
+  title: headline.en
+  date: {year: when.year, month: when.month, day: when.day, time: when.time}
+  category: {value: provocation}
+  location: {name: place.name, lat: place.geo.lat, lon: place.geo.lon}
+  summary: {template: ["{headline.en}", " ({headline.ko})", "."]}
+  tags: labels
+  sources: links  # a list of source objects, as they are
+""", encoding="utf-8")
+    project.run("import", "table", str(path), "--map", str(mapping), check=True)
+    found = entries(project)
+    front, _ = found["item-7"]
+    assert front == {"title": "Hwasong-14 launch", "date": "2017-07-04T09:40+09:00", "category": "provocation",
+                     "location": {"name": "Kusong", "lat": 39.926, "lon": 125.201},
+                     "summary": "Hwasong-14 launch (화성-14형 발사).", "tags": ["icbm", "test-flight"],
+                     "sources": [{"publisher": "Yonhap", "title": "Yonhap", "url": "https://e.org/7"}]}
+    front, _ = found["item-8"]
+    assert front["date"] == "0602" and front["summary"] == "Year-only event."  # the part with {headline.ko} left out
+    project.run("build", check=True)
+    assert {"item-7", "item-8"} <= built_events(project)
