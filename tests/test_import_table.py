@@ -226,3 +226,213 @@ fields:
     assert front["date"] == "0602" and front["summary"] == "Year-only event."  # the part with {headline.ko} left out
     project.run("build", check=True)
     assert {"item-7", "item-8"} <= built_events(project)
+
+
+# ---------------------------------------------------------------- the bugs of the old importers
+
+def test_cr_only_and_legacy_encoded_cns_csv(project, tmp_path):
+    """Old Excel for Mac: CR line ends, Mac Roman. Both used to fail (csv's internal error; "not UTF-8")."""
+    rows = [list(r) for r in CNS_ROWS]
+    rows[0][17] = "The regime’s first launch it called an ICBM."
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r").writerows([CNS_COLUMNS, *rows])
+    path = tmp_path / "cns.csv"
+    path.write_bytes(out.getvalue().encode("mac_roman"))
+    result = project.run("import", "cns", str(path), check=True)
+    assert "encoding mac_roman (detected" in result.stdout
+    assert result.stdout.strip().endswith("Imported 5 entries, skipped 0.")
+    _, body = entries(project)["2017-07-04-cns-101-hwasong-14-panghyon-aircraft-factory"]
+    assert body.startswith("The regime’s first launch it called an ICBM.")
+
+
+def test_cns_month_only_dates_and_rows_without_a_record_number(project, tmp_path):
+    rows = [list(CNS_ROWS[0]), list(CNS_ROWS[4])]
+    rows[0][1], rows[0][3] = "July 2017", ""  # a month only
+    rows[1][0] = ""  # no F1
+    path = tmp_path / "cns.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([CNS_COLUMNS, *rows])
+    result = project.run("import", "cns", str(path), check=True)
+    found = entries(project)
+    front, _ = found["2017-07-cns-101-hwasong-14-panghyon-aircraft-factory"]
+    assert front["date"] == "2017-07"
+    front, body = found["2019-05-04-wonsan"]
+    assert front["title"] == "Launch from Wonsan"
+    assert front["sources"][0]["note"] == "Row 3 of cns.csv, which has no F1 record number."
+    assert "row 3 of cns.csv (no F1 record number)" in body
+    project.run("build", check=True)
+    again = project.run("import", "cns", str(path), check=True)
+    assert again.stdout.count("unchanged row") == 2 and "created 2" not in result.stdout
+
+
+def test_timelinejs_years_before_1000_and_links_split_on_semicolons(project, tmp_path):
+    source = tmp_path / "sheet.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([
+            TL_CSV_HEADER,
+            tl_row(year="602", headline="Goguryeo embassy", text="An embassy was sent."),
+            tl_row(year="1950", month="6", day="25", headline="War begins", text="The Korean War began.",
+                   media="https://example.org/a.jpg;https://example.org/b.jpg", media_caption="Photos"),
+        ])
+    result = project.run("import", "timelinejs", str(source), "--source-url", "https://www.example.com/sheet",
+                         check=True)
+    found = entries(project)
+    front, _ = found["0602-goguryeo-embassy"]
+    assert front["date"] == "0602"
+    # No title row: the source is titled with the address's host, and the report says why.
+    assert front["sources"] == [{"publisher": "example.com", "title": "example.com",
+                                 "url": "https://www.example.com/sheet"}]
+    assert "the file has no title slide: its source is titled with the host" in result.stdout
+    _, body = found["1950-06-25-war-begins"]
+    assert "Media: [Photos](https://example.org/a.jpg)" in body and "Media: [Photos](https://example.org/b.jpg)" in body
+    project.run("build", check=True)
+    page = BeautifulSoup((project.output / "events/0602-goguryeo-embassy/index.html").read_text(), "html.parser")
+    assert page.find("time")["datetime"] == "0602"
+    json_source = tmp_path / "timeline.json"
+    json_source.write_text(json.dumps({"events": [{"start_date": {"year": 602},
+                                                   "text": {"headline": "Embassy", "text": "Sent."}}]}))
+    copy = SiteProject(tmp_path / "copy")
+    copy.run("import", "timelinejs", str(json_source), "--source-url", "https://e.org/", check=True)
+    assert entries(copy)["0602-embassy"][0]["date"] == "0602"
+
+
+def test_rows_with_colliding_ids_all_kept(project, tmp_path, newsroom_map):
+    """Two different events with the same headline in one month: both kept, with distinct ids."""
+    rows = [list(NEWSROOM_ROWS[0]), list(NEWSROOM_ROWS[0]), list(NEWSROOM_ROWS[0])]
+    rows[1][3] = "Another launch on the same day, reported separately."
+    source = write_newsroom(tmp_path / "sheet.csv", rows=rows)
+    result = project.run("import", "table", str(source), "--map", str(newsroom_map), check=True)
+    assert set(entries(project)) == {"2017-07-04-the-regimes-first-icbm", "2017-07-04-the-regimes-first-icbm-2",
+                                     "2017-07-04-the-regimes-first-icbm-3"}
+    assert "is the id of row 2 too: this row is 2017-07-04-the-regimes-first-icbm-2" in result.stdout
+    assert entries(project)["2017-07-04-the-regimes-first-icbm-2"][1].startswith("Another launch")
+    again = project.run("import", "table", str(source), "--map", str(newsroom_map), check=True)
+    assert again.stdout.count("unchanged row") == 3
+
+
+def test_existing_entries_conflict_update_and_dry_run(project, tmp_path, newsroom_map):
+    source = write_newsroom(tmp_path / "sheet.csv")
+    dry = project.run("import", "table", str(source), "--map", str(newsroom_map), "--dry-run", check=True)
+    assert dry.stdout.count("would be created row") == 3 and dry.stdout.strip().endswith(
+        "Would import 3 entries, skipped 0.")
+    assert not list((project.root / "content/events").glob("*.md"))
+    project.run("import", "table", str(source), "--map", str(newsroom_map), check=True)
+    mine = project.root / "content/events/2017-11-29-seouls-response.md"
+    mine.write_text(mine.read_text().replace("The JCS condemned", "My edit: the JCS condemned"))
+    before = mine.read_bytes()
+    changed = [list(r) for r in NEWSROOM_ROWS]
+    changed[3][3] = "Leaders met on Sentosa."
+    write_newsroom(source, rows=changed)
+    result = project.run("import", "table", str(source), "--map", str(newsroom_map))
+    assert result.returncode == 1
+    assert "conflict row 4: content/events/2017-11-29-seouls-response.md already exists with other content" \
+        in result.stdout
+    assert "conflict row 5: content/events/2018-06-12-singapore-summit.md" in result.stdout
+    assert "unchanged row 2" in result.stdout and mine.read_bytes() == before
+    assert result.stdout.strip().endswith("(0 created, 0 updated, 1 unchanged, 0 rejected, 2 conflict, 0 skipped)\n"
+                                          "Imported 0 entries, skipped 3.")
+    dry = project.run("import", "table", str(source), "--map", str(newsroom_map), "--update", "--dry-run",
+                      check=True)
+    assert "would be updated row 5" in dry.stdout and mine.read_bytes() == before
+    result = project.run("import", "table", str(source), "--map", str(newsroom_map), "--update", check=True)
+    assert "updated row 4" in result.stdout and "updated row 5" in result.stdout and "unchanged row 2" in result.stdout
+    assert entries(project)["2018-06-12-singapore-summit"][1] == "Leaders met on Sentosa.\n"
+    assert not list((project.root / "content/events").glob(".*"))  # no temporary file left behind
+
+
+def test_possible_duplicates_are_warned_about(project, tmp_path, newsroom_map):
+    project.event("2017-07-04-hwasong-14", title="The regime's first ICBM!", date="2017-07-04")
+    project.event("kbs-report", title="Something else", date="2017-12-01",
+                  sources=[{"publisher": "KBS", "title": "Report", "url": "https://world.kbs.co.kr/x"}])
+    source = write_newsroom(tmp_path / "sheet.csv")
+    result = project.run("import", "table", str(source), "--map", str(newsroom_map), check=True)
+    assert ("warning: content/events/2017-07-04-the-regimes-first-icbm.md (row 2) may duplicate "
+            "content/events/2017-07-04-hwasong-14.md: the same day 2017-07-04 and a similar title") in result.stdout
+    assert ("warning: content/events/2017-11-29-seouls-response.md (row 4) may duplicate "
+            "content/events/kbs-report.md: the same source https://world.kbs.co.kr/x") in result.stdout
+    assert result.stdout.count("warning:") == 2
+
+
+# ---------------------------------------------------------------- mapping problems
+
+def test_mapping_problems_name_the_file_and_key(project, tmp_path):
+    source = write_newsroom(tmp_path / "sheet.csv")
+    mapping = tmp_path / "bad.yaml"
+    mapping.write_text("""\
+timezon: UTC
+fields:
+  title: {colum: Headline}
+  date: {column: Date, transform: upper}
+  sumary: What happened
+  category: {value: provocation, template: "x"}
+""", encoding="utf-8")
+    result = project.run("import", "table", str(source), "--map", str(mapping))
+    assert result.returncode == 2
+    for message in ["bad.yaml: timezon: unknown key (did you mean 'timezone'?)",
+                    "bad.yaml: fields.title.colum: unknown key (did you mean 'column'?)",
+                    "bad.yaml: fields.date.transform: unknown transform 'upper'",
+                    "bad.yaml: fields.sumary: not an entry field (did you mean 'summary'?)",
+                    "bad.yaml: fields.category: give exactly one of column, value, template"]:
+        assert message in result.stderr, result.stderr
+    mapping.write_text("fields:\n  title: Headlin\n  date: Date\n  summary: {template: '{Outlet} {Lnk}'}\n",
+                       encoding="utf-8")
+    result = project.run("import", "table", str(source), "--map", str(mapping))
+    assert result.returncode == 1
+    assert "bad.yaml: fields.title: no column 'Headlin' in sheet.csv (did you mean 'Headline'?); its columns: " \
+           "Date, Time (KST), Headline, What happened" in result.stderr
+    assert "bad.yaml: fields.summary: no column 'Lnk'" in result.stderr
+    assert not list((project.root / "content/events").glob("*.md"))
+
+
+def test_rejected_rows_name_row_and_field(project, tmp_path, newsroom_map):
+    rows = [list(r) for r in NEWSROOM_ROWS]
+    rows[0][0] = "31/02/2017"
+    rows[3][9] = "not a link"
+    source = write_newsroom(tmp_path / "sheet.csv", rows=rows)
+    result = project.run("import", "table", str(source), "--map", str(newsroom_map))
+    assert result.returncode == 1
+    assert "rejected row 2: date: '31/02/2017' is not a date" in result.stdout
+    assert "rejected row 5: sources[0].url: url 'not a link' must be an absolute http" in result.stdout
+    assert result.stdout.strip().endswith("Imported 1 entries, skipped 2.")
+
+
+def test_site_timezone_is_validated_and_used(project, tmp_path, newsroom_map):
+    site = project.root / "site.yaml"
+    site.write_text(site.read_text() + "timezone: Mars/Olympus\n", encoding="utf-8")
+    assert "Mars/Olympus" in project.run("build").stderr
+    site.write_text(site.read_text().replace("Mars/Olympus", "America/New_York"), encoding="utf-8")
+    project.run("import", "table", str(write_newsroom(tmp_path / "sheet.csv")), "--map", str(newsroom_map),
+                check=True)
+    # 09:40 in Seoul is 20:40 the evening before in New York: filed on that day, with its offset.
+    front, _ = entries(project)["2017-07-03-the-regimes-first-icbm"]
+    assert front["date"] == "2017-07-03T20:40-04:00"
+
+
+# ---------------------------------------------------------------- round trip
+
+def test_events_csv_imports_back_to_the_same_pages(project, tmp_path):
+    project.event("2026-01-04-launch", title="Ballistic missiles; two of them", date="2026-01-04T07:50+09:00",
+                  actors=["north-korea"], tags=["missile", "srbm"], location={"name": "Pyongyang", "lat": 39.0,
+                                                                            "lon": 125.75},
+                  body="North Korea fired **two** missiles.\n\nA second paragraph, with a [link](https://e.org/).",
+                  sources=[{"publisher": "Yonhap", "title": "N. Korea fires: report", "url": "https://en.yna.co.kr/1"},
+                           {"publisher": "KBS", "title": "Launch", "url": "https://world.kbs.co.kr/2"}])
+    project.event("2026-01-05-response", title="South Korea condemns the launch", date="2026-01-05",
+                  end_date="2026-01-06", category="response", responds_to=["2026-01-04-launch"],
+                  body="The JCS called it a provocation.")
+    project.event("2026-02-summit", title="Summit talks", date="2026-02", category="summit", body="Leaders met.")
+    project.event("0602-embassy", title="An embassy", date="0602", category="summit", body="Long ago.")
+    project.run("build", check=True)
+    mapping = tmp_path / "events-csv.yaml"
+    mapping.write_text(readme_mapping("events-csv.yaml"), encoding="utf-8")
+
+    copy = SiteProject(tmp_path / "copy")
+    shutil.copy(project.root / "site.yaml", copy.root / "site.yaml")
+    result = copy.run("import", "table", str(project.output / "data/events.csv"), "--map", str(mapping), check=True)
+    assert result.stdout.strip().endswith("Imported 4 entries, skipped 0.")
+    copy.run("build", check=True)
+    pages = sorted(p.relative_to(project.output) for p in project.output.glob("events/*/index.html"))
+    assert len(pages) == 4 and pages == sorted(p.relative_to(copy.output) for p in copy.output.glob("events/*/index.html"))
+    for page in pages:
+        assert (copy.output / page).read_bytes() == (project.output / page).read_bytes(), page
+    assert (copy.output / "data/events.csv").read_bytes() == (project.output / "data/events.csv").read_bytes()

@@ -230,6 +230,7 @@ class Writer:
                        {s.get("url") for s in raw.front.get("sources") or [] if isinstance(s, dict)})
                       for raw in raws]
         self.claimed: dict[str, str] = {}  # id → the row of this import that has it
+        self.planned: set[str] = set()  # the ids every row of this import asks for
         self.created: list[tuple[str, Entry]] = []  # (file shown, entry), for the duplicate warnings
         self.counts = dict.fromkeys(OUTCOMES, 0)
 
@@ -249,6 +250,12 @@ class Writer:
         problems = [problem] if problem else []
         if raw is not None:
             problems += validate.validate_events([raw], self.config, self.project.root / "content")[1]
+        # Checked alone, an entry cannot see the others: what it responds to may exist, or come in this import.
+        targets = raw.front.get("responds_to") if raw is not None else None
+        known = set(self.existing) | self.planned
+        problems = [p for p in problems if not (
+            p.field.startswith("responds_to[") and p.message.startswith("no event has the id")
+            and isinstance(targets, list) and targets[int(p.field[12:-1])] in known)]
         return [f"{p.field}: {p.message}" if p.field else p.message for p in problems]
 
     def _target(self, entry: Entry) -> tuple[Path | None, str]:

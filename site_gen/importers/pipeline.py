@@ -41,13 +41,18 @@ def run(writer: Writer, path: Path, mapping: Mapping, encoding: str | None = Non
     zone = data_zone or (ZoneInfo(mapping.timezone) if mapping.timezone else site_zone)
     options = {"category": next(iter(writer.config.categories)), **(options or {}), "writer": writer}
     ctx = Context(path.name, site_zone, zone, prepare, options, table)
+    converted = []
     for row in table.rows:
         try:
-            entry = convert(row, mapping, ctx)
-        except Rejected as error:
-            writer.reject(row.where, str(error))
-        except Skipped as error:
-            writer.skip(row.where, str(error))
+            converted.append(convert(row, mapping, ctx))
+        except (Rejected, Skipped) as error:
+            converted.append(error)
+    writer.planned = {entry.stem for entry in converted if not isinstance(entry, Exception)}
+    for row, entry in zip(table.rows, converted):  # in file order, so suffixes are the same every time
+        if isinstance(entry, Rejected):
+            writer.reject(row.where, str(entry))
+        elif isinstance(entry, Skipped):
+            writer.skip(row.where, str(entry))
         else:
             writer.write(entry)
     writer.warn_duplicates()

@@ -119,11 +119,10 @@ def _delimited(text: str, options: Options, tab: bool) -> Table:
     delimiter = options.delimiter or ("\t" if tab else _sniff(text))
     # newline="": the csv module sees CR, LF and CRLF line ends as written, and quoted cells keep theirs.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    numbered, last = [], 0
-    try:
-        for cells in reader:
-            numbered.append((last + 1, cells))
-            last = reader.line_num
+    numbered = []
+    try:  # numbered as a spreadsheet shows them: a quoted cell's line breaks do not start rows
+        for number, cells in enumerate(reader, 1):
+            numbered.append((number, cells))
     except csv.Error as error:
         raise InputError(f"line {reader.line_num + 1}: not readable as delimited text ({error})") from None
     shown = {"\t": "tab"}.get(delimiter, repr(delimiter))
