@@ -2,6 +2,7 @@
 workbooks with Excel dates, nested JSON; every row accounted for."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -15,6 +16,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import SiteProject
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from site_gen import cli
+from site_gen.dates import parse_event_date
+from site_gen.model import EventEntry
 from test_import import CNS_COLUMNS, CNS_ROWS, TL_CSV_HEADER, built_events, entries, tl_row
 
 README = Path(__file__).parent.parent / "README.md"
@@ -436,3 +442,71 @@ def test_events_csv_imports_back_to_the_same_pages(project, tmp_path):
     for page in pages:
         assert (copy.output / page).read_bytes() == (project.output / page).read_bytes(), page
     assert (copy.output / "data/events.csv").read_bytes() == (project.output / "data/events.csv").read_bytes()
+
+
+# ---------------------------------------------------------------- never lose a row (property)
+
+PROPERTY_MAP = """\
+fields:
+  title: Headline
+  date: Date
+  category: {column: Kind, values: {launch: provocation, reply: response}}
+  summary: {template: "{Headline}."}
+  sources: [{url: Link, publisher: {value: Desk}, title: Headline}]
+"""
+CELLS = {
+    "Date": st.sampled_from(["2017-07-04", "2017-07", "2017", "0602", "2017-02-30", "soon", "", "Unknown",
+                             "2017-07-04 09:40", "2017-07-04T23:30Z"]),
+    "Headline": st.sampled_from(["Launch", "Launch!", "Talks", "회담", "", "N/A", "A very long headline " * 5]),
+    "Kind": st.sampled_from(["launch", "reply", "summit", "party", ""]),
+    "Link": st.sampled_from(["https://e.org/1", "https://e.org/2", "ftp://e.org/x", "", "not a link"]),
+}
+
+
+def _import(root: Path, source: Path, mapping: Path) -> tuple[int, dict[str, int], str]:
+    """site-gen import in this process (a subprocess per example would take minutes): exit code, counts."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = cli.main(["--project", str(root), "import", "table", str(source), "--map", str(mapping)])
+    text = out.getvalue()
+    counts = re.search(r"^\((.*)\)\nImported (\d+) entries, skipped (\d+)\.\n\Z", text, re.M)
+    assert counts, text
+    found = {name: int(n) for n, name in (part.split(" ") for part in counts[1].split(", "))}
+    assert int(counts[2]) + int(counts[3]) == sum(found.values())
+    return code, found, text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries(CELLS), min_size=1, max_size=12), taken=st.booleans())
+def test_every_row_is_accounted_for_and_a_second_import_changes_nothing(tmp_path_factory, rows, taken):
+    project = SiteProject(tmp_path_factory.mktemp("site"))
+    if taken:  # an entry of the editor's own whose id a row asks for: a conflict, never overwritten
+        project.event("2017-07-04-launch", body="Mine.")
+    source, mapping = project.root / "data.csv", project.root / "map.yaml"
+    mapping.write_text(PROPERTY_MAP, encoding="utf-8")
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(CELLS))
+        writer.writeheader()
+        writer.writerows([{**row, "Kind": row["Kind"] or "launch"} for row in rows])  # no row wholly blank
+    events = project.root / "content/events"
+    code, first, text = _import(project.root, source, mapping)
+    assert sum(first.values()) == len(rows), text
+    assert first["updated"] == first["unchanged"] == first["skipped"] == 0
+    assert len(list(events.glob("*.md"))) == first["created"] + taken
+    assert code == (1 if first["rejected"] or first["conflict"] else 0)
+    files = {p.name: p.read_bytes() for p in events.glob("*.md")}
+
+    code_again, again, text = _import(project.root, source, mapping)
+    assert again == {**first, "created": 0, "unchanged": first["created"] + first["unchanged"]}, text
+    assert {p.name: p.read_bytes() for p in events.glob("*.md")} == files
+    assert code_again == code
+
+
+def test_years_before_1000_parse_as_written_or_as_yaml_numbers():
+    # The schema allows `date: 602` (an integer 1..9999); YAML gives the number, which is the year 602.
+    assert parse_event_date(602).iso() == "0602" and parse_event_date("0602").display() == "602"
+    assert EventEntry.model_validate({"title": "t", "date": 602, "category": "c", "summary": "s",
+                                      "sources": [{"publisher": "p", "title": "t", "url": "https://e.org/"}]
+                                      }).date.year == 602
+    with pytest.raises(ValueError, match="use YYYY"):
+        parse_event_date("602")  # as text, the four digits are needed (YAML would read 0602 as octal text)
