@@ -248,6 +248,7 @@ def _value(key: str, rule: Rule, cells: dict, row: Row, ctx: Context) -> object:
                 ctx.notes.append(f"{key}: {error}: imported with the date only")
             if at is not None:
                 value = _written(datetime.combine(date.fromisoformat(value), at), "time", ctx)
+    if isinstance(value, str) and DATE_KEYS.search(key):
         value = yaml_date(value)
     elif value is not None and key.rsplit(".", 1)[-1] in ("lat", "lon", "value") and not isinstance(value, list):
         value = _number(value)
