@@ -288,27 +288,31 @@ TL_CSV_HEADER = ["Year", "Month", "Day", "Time", "End Year", "End Month", "End D
                  "Type", "Group", "Background"]
 
 
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
 def tl_row(**cells) -> list[str]:
     return [cells.get(name.lower().replace(" ", "_"), "") for name in TL_CSV_HEADER]
 
 
 def test_timelinejs_csv_export_imports_and_builds(project, tmp_path):
-    source = tmp_path / "sheet.csv"
-    with source.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([
-            TL_CSV_HEADER,
-            tl_row(headline="Korea 2017", text="Launches and talks.", type="title"),
-            tl_row(year="2017", end_year="2018", headline="Tension", type="era"),
-            tl_row(year="2017", month="7", day="28", time="2:30 PM", headline="Second Hwasong-14",
-                   text='<p>A night launch. <a href="https://www.nknews.org/x">NK News</a></p>',
-                   media="https://www.flickr.com/photos/1", media_caption="Photo", group="Provocation"),
-            tl_row(year="2017", month="9", day="3", time="03:30", headline="Sixth nuclear test",
-                   text="Yield estimates differ.", group="Nuclear"),
-            [""] * len(TL_CSV_HEADER),
-            tl_row(year="2017", month="9", day="11", headline="UN Security Council resolution 2375",
-                   text='Sanctions. <a href="https://press.un.org/en/2017/sc12983.doc.htm">UN</a>',
-                   group="response"),
-        ])
+    source = write_csv(tmp_path / "sheet.csv", [
+        TL_CSV_HEADER,
+        tl_row(headline="Korea 2017", text="Launches and talks.", type="title"),
+        tl_row(year="2017", end_year="2018", headline="Tension", type="era"),
+        tl_row(year="2017", month="7", day="28", time="2:30 PM", headline="Second Hwasong-14",
+               text='<p>A night launch. <a href="https://www.nknews.org/x">NK News</a></p>',
+               media="https://www.flickr.com/photos/1", media_caption="Photo", group="Provocation"),
+        tl_row(year="2017", month="9", day="3", time="03:30", headline="Sixth nuclear test",
+               text="Yield estimates differ.", group="Nuclear"),
+        [""] * len(TL_CSV_HEADER),
+        tl_row(year="2017", month="9", day="11", headline="UN Security Council resolution 2375",
+               text='Sanctions. <a href="https://press.un.org/en/2017/sc12983.doc.htm">UN</a>',
+               group="response"),
+    ])
     result = project.run("import", "timelinejs", str(source), "--utc-offset", "+09:00",
                          "--source-url", "https://example.com/sheet", "--category", "provocation",
                          "--actor", "north-korea", check=True)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from site_gen import cli
 from site_gen.dates import parse_event_date
 from site_gen.model import EventEntry
-from test_import import CNS_COLUMNS, CNS_ROWS, TL_CSV_HEADER, built_events, entries, tl_row
+from test_import import CNS_COLUMNS, CNS_ROWS, TL_CSV_HEADER, built_events, entries, tl_row, write_csv
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -233,6 +233,17 @@ fields:
     project.run("build", check=True)
     assert {"item-7", "item-8"} <= built_events(project)
 
+    # Records in every item of a list (records: bins[].data), as the CNS database's JSON keeps them.
+    binned = tmp_path / "binned.json"
+    binned.write_text(json.dumps({"bins": [{"data": data["data"]["items"][:1]}, {"data": data["data"]["items"][1:]}]}))
+    mapping.write_text(mapping.read_text().replace("records: data.items", "records: bins[].data"), encoding="utf-8")
+    result = project.run("import", "table", str(binned), "--map", str(mapping), check=True)
+    assert "unchanged record 1" in result.stdout and "unchanged record 2" in result.stdout
+    mapping.write_text(mapping.read_text().replace("records: bins[].data", "records: bins[].dat"), encoding="utf-8")
+    bad = project.run("import", "table", str(binned), "--map", str(mapping))
+    assert bad.returncode == 1 and "records: 'bins[].dat' not found in the JSON (at 'dat'; the object has: data)" \
+        in bad.stderr
+
 
 # ---------------------------------------------------------------- the bugs of the old importers
 
@@ -255,10 +266,8 @@ def test_cns_month_only_dates_and_rows_without_a_record_number(project, tmp_path
     rows = [list(CNS_ROWS[0]), list(CNS_ROWS[4])]
     rows[0][1], rows[0][3] = "July 2017", ""  # a month only
     rows[1][0] = ""  # no F1
-    path = tmp_path / "cns.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([CNS_COLUMNS, *rows])
-    result = project.run("import", "cns", str(path), check=True)
+    path = write_csv(tmp_path / "cns.csv", [CNS_COLUMNS, *rows])
+    project.run("import", "cns", str(path), check=True)
     found = entries(project)
     front, _ = found["2017-07-cns-101-hwasong-14-panghyon-aircraft-factory"]
     assert front["date"] == "2017-07"
@@ -268,18 +277,16 @@ def test_cns_month_only_dates_and_rows_without_a_record_number(project, tmp_path
     assert "row 3 of cns.csv (no F1 record number)" in body
     project.run("build", check=True)
     again = project.run("import", "cns", str(path), check=True)
-    assert again.stdout.count("unchanged row") == 2 and "created 2" not in result.stdout
+    assert again.stdout.count("unchanged row") == 2 and "(0 created" in again.stdout
 
 
 def test_timelinejs_years_before_1000_and_links_split_on_semicolons(project, tmp_path):
-    source = tmp_path / "sheet.csv"
-    with source.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([
-            TL_CSV_HEADER,
-            tl_row(year="602", headline="Goguryeo embassy", text="An embassy was sent."),
-            tl_row(year="1950", month="6", day="25", headline="War begins", text="The Korean War began.",
-                   media="https://example.org/a.jpg;https://example.org/b.jpg", media_caption="Photos"),
-        ])
+    source = write_csv(tmp_path / "sheet.csv", [
+        TL_CSV_HEADER,
+        tl_row(year="602", headline="Goguryeo embassy", text="An embassy was sent."),
+        tl_row(year="1950", month="6", day="25", headline="War begins", text="The Korean War began.",
+               media="https://example.org/a.jpg;https://example.org/b.jpg", media_caption="Photos"),
+    ])
     result = project.run("import", "timelinejs", str(source), "--source-url", "https://www.example.com/sheet",
                          check=True)
     found = entries(project)

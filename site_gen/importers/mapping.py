@@ -203,8 +203,12 @@ def load(path: Path) -> Mapping:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
         raise UsageError(f"--map {path}: cannot open it: {error.strerror}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise MappingError([f"{path}: not valid YAML: {error}"]) from None
+    except UnicodeDecodeError as error:
+        raise MappingError([f"{path}: not UTF-8 text (byte {error.start})"]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise MappingError([f"{path}: not valid YAML{where}: {getattr(error, 'problem', None) or error}"]) from None
     return parse(data, str(path))
 
 

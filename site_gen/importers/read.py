@@ -224,21 +224,32 @@ def flatten(record: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
+def find_records(data: object, keys: list[str], path: str) -> list:
+    """The records at a dotted path; `name[]` goes into every item of a list (`timeBins[].data`: the
+    records of every bin, in order)."""
+    if not keys:
+        if not isinstance(data, list):
+            raise InputError(f"expected a list of records {'at ' + repr(path) if path else 'at the top'} "
+                             "(give records: PATH in the mapping)")
+        return data
+    key, each = keys[0].removesuffix("[]"), keys[0].endswith("[]")
+    if not isinstance(data, dict) or key not in data:
+        raise InputError(f"records: {path!r} not found in the JSON (at {key!r}; the object has: "
+                         f"{', '.join(data) if isinstance(data, dict) else 'no fields'})")
+    if not each:
+        return find_records(data[key], keys[1:], path)
+    if not isinstance(data[key], list):
+        raise InputError(f"records: {path!r}: {key!r} is not a list")
+    return [record for item in data[key] for record in find_records(item, keys[1:], path)]
+
+
 def _json(text: str, options: Options) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
-    records = data
     path = options.records or ""
-    for key in [k for k in path.split(".") if k]:
-        if not isinstance(records, dict) or key not in records:
-            raise InputError(f"records: {path!r} not found in the JSON (at {key!r}; the object has: "
-                             f"{', '.join(records) if isinstance(records, dict) else 'no fields'})")
-        records = records[key]
-    if not isinstance(records, list):
-        raise InputError(f"expected a list of records {'at ' + repr(path) if path else 'at the top'} "
-                         "(give records: PATH in the mapping)")
+    records = find_records(data, [k for k in path.split(".") if k], path)
     header: dict[str, None] = {}
     rows = []
     for number, record in enumerate(records, 1):
