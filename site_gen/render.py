@@ -126,7 +126,8 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
     specs.append(PageSpec("data/events.ics", "", deps=everything, make=lambda: calendar(timeline)))
     specs.append(PageSpec("data/events.json", "", deps=everything, bodies=everything,
                           make=lambda: events_json(timeline)))
-    specs.append(PageSpec("data/events.csv", "", deps=everything, make=lambda: events_csv(timeline)))
+    specs.append(PageSpec("data/events.csv", "", deps=everything, bodies=everything,  # it has a body column
+                          make=lambda: events_csv(timeline)))
     specs.append(PageSpec("data/timeline.json", "", deps=everything, bodies=everything,
                           make=lambda: timelinejs(timeline)))
     specs.append(PageSpec("schema/event.json", "", make=lambda: event_schema(timeline.config.base_url)))
