@@ -168,7 +168,10 @@ def _is_home_page(url: object) -> bool:
     """Whether an address has nothing beyond the host: it cannot be an article's own."""
     if not isinstance(url, str):
         return False
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # not an address at all: the url's own check reports it
+        return False
     return parts.path in ("", "/") and not parts.query
 
 
