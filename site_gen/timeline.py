@@ -49,6 +49,12 @@ class Event:
             self._sort = (self.entry, (*self.entry.date.sort_key(), self.id))
         return self._sort[1]
 
+    @property
+    def only_weak_sources(self) -> bool:
+        """Whether every source is weak (a home page only, an aggregator, an AI-written page: see
+        model.WEAK_KINDS). Such an event is flagged to readers on its page and its card, and by site-gen check."""
+        return all(source.weak for source in self.entry.sources)
+
     def figure_groups(self) -> list[tuple[str, list]]:
         """Figures grouped by what they measure, in the order written, so conflicting values sit together."""
         groups: dict[str, list] = {}

@@ -213,7 +213,8 @@ def row_entry(where: str, row: dict, options: dict) -> Entry | str:
         note = f"Record F1 = {f1}, entered/updated {cns_date(updated).isoformat()}." if updated is not None else note
     except ValueError:
         pass
-    front["sources"] = [{"publisher": PUBLISHER, "title": DATABASE, "url": options["database_url"], "note": note}]
+    front["sources"] = [{"publisher": PUBLISHER, "title": DATABASE, "url": options["database_url"],
+                          "kind": "database", "note": note}]
     front["sources"] += [{"publisher": host_of(url), "title": url, "url": url,
                           "note": f"Cited by the {DATABASE}, record F1 = {f1}."} for url in urls]
 

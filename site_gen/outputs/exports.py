@@ -73,6 +73,12 @@ def _figure(figure) -> str:
     return f"{figure.what}: {'about ' if figure.approximate else ''}{value} ({figure.by})"
 
 
+def _csv_source(source) -> str:
+    """A source in a CSV cell: publisher, title, address, then its kind and any archived copy."""
+    text = f"{source.publisher}: {source.title} <{source.url}> ({source.kind}"
+    return text + (f"; archived copy <{source.archived_url}>)" if source.archived_url else ")")
+
+
 def events_csv(timeline: Timeline) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -88,7 +94,7 @@ def events_csv(timeline: Timeline) -> bytes:
             "" if not e.location or e.location.lon is None else e.location.lon,
             e.summary, "; ".join(e.tags), "; ".join(e.responds_to), "; ".join(_figure(f) for f in e.figures),
             "; ".join(f"{c.text} ({c.status}, {c.by})" for c in e.claims),
-            "; ".join(f"{s.publisher}: {s.title} <{s.url}>" for s in e.sources),
+            "; ".join(_csv_source(s) for s in e.sources),
         ])
     return out.getvalue().encode()
 
@@ -104,12 +110,18 @@ def _tl_date(when) -> dict:
     return date
 
 
+def _timelinejs_source(source) -> str:
+    """A source in a slide's text: its link, publisher and kind, and any archived copy beside the original."""
+    archived = f' <a href="{escape(source.archived_url)}">archived copy</a>' if source.archived_url else ""
+    return (f'<li><a href="{escape(source.url)}">{escape(source.title)}</a> ({escape(source.publisher)}; '
+            f'{escape(source.kind_name)}){archived}</li>')
+
+
 def timelinejs_item(timeline: Timeline, event: Event) -> str:
     """One event's TimelineJS slide, as JSON text."""
     base = timeline.config.base_url
     e = event.entry
-    sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a> ({escape(s.publisher)})</li>'
-                      for s in e.sources)
+    sources = "".join(_timelinejs_source(s) for s in e.sources)
     slide = {
         "unique_id": event.id,
         "start_date": _tl_date(e.date),
