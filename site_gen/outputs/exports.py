@@ -10,7 +10,8 @@ from html import escape
 from markupsafe import Markup
 
 from ..model import ExportedEvent
-from ..timeline import Event, Timeline
+from ..dates import display_range
+from ..timeline import Event, Timeline, claims_in_order
 
 
 def _json(data, indent: int | None = None) -> bytes:
@@ -93,33 +94,64 @@ def events_csv(timeline: Timeline) -> bytes:
     return out.getvalue().encode()
 
 
-def _tl_date(when) -> dict:
-    """A TimelineJS date object. TimelineJS has no time zones: the local time as written is given, and
-    display_date says which offset it is in."""
+def _tl_date(when, zone: str) -> dict:
+    """A TimelineJS date object, to the day only. TimelineJS has no time zones and takes a missing time
+    for midnight, so a same-day response without a time would come before the 07:50 launch it answers;
+    given days only, slides of one day keep the order they are written in (TimelineJS's sort is stable),
+    which is the timeline's. display_date still gives the time, with its zone."""
     date = {"year": when.year}
-    for part in ("month", "day", "hour", "minute", "second"):
+    for part in ("month", "day"):
         if getattr(when, part) is not None:
             date[part] = getattr(when, part)
-    date["display_date"] = when.display()
+    date["display_date"] = display_range(when, None, zone)
     return date
+
+
+def _safeguards(event: Event) -> str:
+    """What TimelineJS has no field for, as slide text: claims with their status, and figures with who
+    reported them (where sources differ, side by side)."""
+    e = event.entry
+    parts = []
+    if e.figures:
+        rows = "".join(f"<li>{escape(_figure(f))}{f' ({escape(f.note)})' if f.note else ''}</li>" for f in e.figures)
+        differ = [flag for flag in event.flags if flag.kind == "figures"]
+        note = "".join(f"<p><strong>{escape(f.label)}: {escape(f.text)}.</strong></p>" for f in differ)
+        parts.append(f"<p>Figures, as each source reported them:</p>{note}<ul>{rows}</ul>")
+    if e.claims:
+        rows = "".join(f"<li><strong>{escape(c.status.capitalize())}:</strong> “{escape(c.text)}” (claimed by "
+                       f"{escape(c.by)}){_disputers(c)}{f' {escape(c.note)}' if c.note else ''}</li>"
+                       for c in claims_in_order(e))
+        parts.append(f"<p>Claims:</p><ul>{rows}</ul>")
+    return "".join(parts)
+
+
+def _disputers(claim) -> str:
+    if not claim.disputed_by:
+        return ""
+    names = [escape(who) if isinstance(who, str) else
+             (f'<a href="{escape(who.url)}">{escape(who.name)}</a>' if who.url else escape(who.name))
+             for who in claim.disputed_by]
+    return "; disputed by " + ", ".join(names) + "."
 
 
 def timelinejs_item(timeline: Timeline, event: Event) -> str:
     """One event's TimelineJS slide, as JSON text."""
     base = timeline.config.base_url
+    zone = timeline.config.timezone
     e = event.entry
-    sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a> ({escape(s.publisher)})</li>'
-                      for s in e.sources)
+    sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a> ({escape(s.publisher)})'
+                      f'{f" {escape(s.note)}" if s.note else ""}</li>' for s in e.sources)
     slide = {
         "unique_id": event.id,
-        "start_date": _tl_date(e.date),
+        "start_date": _tl_date(e.date, zone),
         "text": {"headline": escape(e.title),
-                 "text": f"<p>{escape(e.summary)}</p>{event.body_html}<p>Sources:</p><ul>{sources}</ul>"},
+                 "text": f"<p>{escape(e.summary)}</p>{event.body_html}{_safeguards(event)}"
+                         f"<p>Sources:</p><ul>{sources}</ul>"},
         "group": timeline.config.categories[e.category].name,
-        "display_date": event.date_display,
+        "display_date": display_range(e.date, e.end_date, zone),
     }
     if e.end_date:
-        slide["end_date"] = _tl_date(e.end_date)
+        slide["end_date"] = _tl_date(e.end_date, zone)
     if e.image:
         slide["media"] = {"url": base + e.image.src, "alt": e.image.alt, "caption": e.image.alt,
                           "credit": e.image.credit + (" (AI-generated image)" if e.image.ai_generated else "")}
@@ -127,8 +159,9 @@ def timelinejs_item(timeline: Timeline, event: Event) -> str:
 
 
 def timelinejs(timeline: Timeline) -> bytes:
-    """TimelineJS JSON. Lossy: TimelineJS has no place for coordinates, figures, claims or sources, so the
-    sources go into each slide's text as links."""
+    """TimelineJS JSON. TimelineJS has no place for coordinates, figures, claims or sources, so figures
+    (with who reported them), claims (with their status) and sources (with their notes) go into each
+    slide's text; coordinates are left out."""
     return _json_with_items({"title": {"text": {"headline": timeline.config.title,
                                                 "text": timeline.config.description}}},
                             "events", (timelinejs_item(timeline, event) for event in timeline.events))
