@@ -135,7 +135,8 @@ def latest_first(events: list[Event]) -> list[Event]:
 
 def tag_name(config: SiteConfig, slug: str) -> str:
     """A tag's name: as the config's `tags` gives it, else the slug with spaces for its hyphens."""
-    return config.tags.get(slug) or slug.replace("-", " ")
+    words = slug.replace("-", " ")
+    return config.tags.get(slug) or words[:1].upper() + words[1:]
 
 
 def last_updated(events: list[Event]):

@@ -12,12 +12,13 @@
   var noMatch = document.getElementById("no-match");
   var results = document.getElementById("search-results");
   var resultList = results.querySelector("ol");
-  var search = form.elements.q;
+  var search = document.getElementById("q");  // in the header, a field of this form (form="filters")
   var index = null;       // the search records, once loaded
   var loading = null;     // the promise of loading them
   var matches = null;     // ids matching the current query, or null when there is none
 
   form.hidden = false;
+  document.getElementById("header-search").hidden = false;
 
   function fold(text) {
     // Case and accents do not matter: "Kyodo" finds "kyōdo".
