@@ -142,7 +142,7 @@ def test_timelinejs_export_follows_its_format(bundled_site, timeline):
     # days only, so TimelineJS keeps a same-day response after the launch (it takes no time for midnight);
     # the time is kept in display_date, as a newsroom writes it
     assert slide["start_date"] == {"year": 2026, "month": 1, "day": 4,
-                                   "display_date": "4 January 2026, 07:50 KST"}
+                                   "display_date": "4 January 2026, 07:50 KST (UTC+09:00)"}
     order = [s["unique_id"] for s in data["events"]]
     assert order.index(LAUNCH) < order.index("2026-01-04-nso-emergency-meeting")
     text = slide["text"]["text"]

@@ -94,16 +94,20 @@ def events_csv(timeline: Timeline) -> bytes:
     return out.getvalue().encode()
 
 
-def _tl_date(when, zone: str) -> dict:
-    """A TimelineJS date object, to the day only. TimelineJS has no time zones and takes a missing time
-    for midnight, so a same-day response without a time would come before the 07:50 launch it answers;
-    given days only, slides of one day keep the order they are written in (TimelineJS's sort is stable),
-    which is the timeline's. display_date still gives the time, with its zone."""
+def _tl_date(when, zone: str, keep_time: bool = True) -> dict:
+    """A TimelineJS date object; without `keep_time`, to the day only. TimelineJS has no time zones and
+    takes a missing time for midnight, so a same-day response without a time would come before the
+    07:50 launch it answers: on such days (mixed_days) slides are given days only, and keep the order
+    they are written in (TimelineJS's sort is stable), the timeline's. display_date keeps the time."""
     date = {"year": when.year}
-    for part in ("month", "day"):
+    for part in ("month", "day", "hour", "minute", "second") if keep_time else ("month", "day"):
         if getattr(when, part) is not None:
             date[part] = getattr(when, part)
-    date["display_date"] = display_range(when, None, zone)
+    shown = display_range(when, None, zone)
+    if when.hour is not None and not shown.endswith(when.offset_text() or "UTC"):
+        # the offset too, for readers anywhere and for importers (site-gen's own reads it back)
+        shown += f" (UTC{'' if when.offset_minutes == 0 else when.offset_text()})"
+    date["display_date"] = shown
     return date
 
 
@@ -134,7 +138,17 @@ def _disputers(claim) -> str:
     return "; disputed by " + ", ".join(names) + "."
 
 
-def timelinejs_item(timeline: Timeline, event: Event) -> str:
+def mixed_days(events: list[Event]) -> frozenset:
+    """Days holding both an event with a time and one without."""
+    timed, untimed = set(), set()
+    for event in events:
+        when = event.entry.date
+        if when.day:
+            (timed if when.hour is not None else untimed).add(when.first_day)
+    return frozenset(timed & untimed)
+
+
+def timelinejs_item(timeline: Timeline, event: Event, mixed: frozenset = frozenset()) -> str:
     """One event's TimelineJS slide, as JSON text."""
     base = timeline.config.base_url
     zone = timeline.config.timezone
@@ -143,7 +157,7 @@ def timelinejs_item(timeline: Timeline, event: Event) -> str:
                       f'{f" {escape(s.note)}" if s.note else ""}</li>' for s in e.sources)
     slide = {
         "unique_id": event.id,
-        "start_date": _tl_date(e.date, zone),
+        "start_date": _tl_date(e.date, zone, e.date.first_day not in mixed),
         "text": {"headline": escape(e.title),
                  "text": f"<p>{escape(e.summary)}</p>{event.body_html}{_safeguards(event)}"
                          f"<p>Sources:</p><ul>{sources}</ul>"},
@@ -151,7 +165,7 @@ def timelinejs_item(timeline: Timeline, event: Event) -> str:
         "display_date": display_range(e.date, e.end_date, zone),
     }
     if e.end_date:
-        slide["end_date"] = _tl_date(e.end_date, zone)
+        slide["end_date"] = _tl_date(e.end_date, zone, e.date.first_day not in mixed)
     if e.image:
         slide["media"] = {"url": base + e.image.src, "alt": e.image.alt, "caption": e.image.alt,
                           "credit": e.image.credit + (" (AI-generated image)" if e.image.ai_generated else "")}
@@ -162,9 +176,10 @@ def timelinejs(timeline: Timeline) -> bytes:
     """TimelineJS JSON. TimelineJS has no place for coordinates, figures, claims or sources, so figures
     (with who reported them), claims (with their status) and sources (with their notes) go into each
     slide's text; coordinates are left out."""
+    mixed = mixed_days(timeline.events)
     return _json_with_items({"title": {"text": {"headline": timeline.config.title,
                                                 "text": timeline.config.description}}},
-                            "events", (timelinejs_item(timeline, event) for event in timeline.events))
+                            "events", (timelinejs_item(timeline, event, mixed) for event in timeline.events))
 
 
 def json_ld(event: Event, base_url: str) -> Markup:
