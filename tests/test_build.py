@@ -65,12 +65,16 @@ def test_event_page_structure(project):
     assert claim.select_one(".status").get_text(" ", strip=True) == "! Disputed"  # shape (aria-hidden) and word
     # with no link for the disputer, the reader is pointed to the sources (issue 17)
     assert "Disputed by Press reports: see the sources." in " ".join(claim.get_text().split())
-    responses = soup.find("h3", string="Responses").find_next("ul")
-    assert [a["href"] for a in responses.find_all("a")] == ["../../events/reply/index.html"]
+    # the thread as a small timeline (issue 17): the page's own event unlinked, the response linked
+    steps = soup.select("ol.thread-timeline > li")
+    assert [a["href"] for step in steps for a in step.select("a:not(.category)")] == ["../../events/reply/index.html"]
+    assert "a response to this event" in steps[1].get_text()
     assert soup.select_one(".sources a")["href"] == "https://example.com/report"
     assert soup.find("a", rel="next")["href"] == "../../events/reply/index.html"
     reply = BeautifulSoup((project.output / "events/reply/index.html").read_text(), "html.parser")
-    assert reply.find("h3", string="Responds to").find_next("a")["href"] == "../../events/launch/index.html"
+    first = reply.select_one("ol.thread-timeline > li")
+    assert first.select_one("a:not(.category)")["href"] == "../../events/launch/index.html"
+    assert "this event responds to it" in first.get_text()
 
 
 def test_two_builds_are_byte_identical(project, tmp_path):
