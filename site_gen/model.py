@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
                       WithJsonSchema, field_validator, model_validator)
@@ -110,7 +111,8 @@ class Strict(BaseModel):
 
 
 class Location(Strict):
-    name: Text
+    name: Text  # short: it labels the map marker ("Near Pyongyang")
+    note: str = ""  # longer remarks (who said where, what the marker stands for): on the event page only
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
 
@@ -132,13 +134,20 @@ class Figure(Strict):
     note: str = ""
 
 
+class Disputer(Strict):
+    """Who disputes a claim, with a link to where they do (`disputed_by` also takes a plain name)."""
+
+    name: Text
+    url: HttpUrl | None = None
+
+
 class Claim(Strict):
     """An assertion, attributed; its status says how far it is established."""
 
     text: Text
     by: Text
     status: Literal["confirmed", "disputed", "unverified", "refuted"]
-    disputed_by: list[Text] = []
+    disputed_by: list[Text | Disputer] = []
     note: str = ""
     # Only a claim marked as a direct quotation is shown in quotation marks; any other is a paraphrase,
     # shown as attributed text, so a reader never takes the editors' wording for the speaker's.
@@ -295,6 +304,17 @@ class SiteConfig(Strict):
     categories: dict[Slug, Category] = Field(min_length=1)
     actors: dict[Slug, Actor] = {}
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME when publishing
+    timezone: str = "Asia/Seoul"  # IANA name: times in it are labelled with its abbreviation ("07:50 KST")
+    tags: dict[Slug, Text] = {}  # names shown for tags ("icbm: ICBM"); a tag not named here shows its slug's words
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone name, such as Asia/Seoul") from None
+        return value
 
 
 class ExportedEvent(EventEntry):

@@ -20,7 +20,9 @@ from .outputs.feeds import atom, feed_files, json_feed
 from .outputs.pictures import event_map, month_chart, places
 from .outputs.search import search_index
 from .problems import BuildError, Problem
-from .timeline import Event, Timeline, group_by_month
+from .dates import short_date, when_texts
+from .outputs.pictures import overview
+from .timeline import Event, Timeline, claims_in_order, group_by_month, last_updated, latest_first, tag_name
 
 
 class PageSpec:
@@ -61,11 +63,12 @@ class PageSpec:
 
 
 def listed(events: list[Event]) -> tuple[Event, ...]:
-    """A list shows each event's card, which names the events it responds to and its responses."""
-    return tuple(dict.fromkeys(chain(events, chain.from_iterable(map(_linked, events)))))
+    """A list shows each event's card, which shows its thread (or, for a long one, the events it links to)."""
+    return tuple(dict.fromkeys(chain(events, chain.from_iterable(map(_card_links, events)))))
 
 
-_linked = attrgetter("linked")  # in C: page_specs lists 10,000 events about seven times over
+def _card_links(event: Event) -> list[Event] | tuple[Event, ...]:
+    return event.thread() or event.linked
 
 
 INDEX_LIMIT = 150  # the index shows the latest events up to about this many (whole months); years keep the rest
@@ -90,9 +93,15 @@ def term_page_path(kind: str, slug: str, number: int) -> str:
 def page_specs(timeline: Timeline) -> list[PageSpec]:
     everything = tuple(timeline.events)
     shown = recent(timeline.events)
-    specs = [PageSpec("index.html", "index.html", {"timeline": timeline, "events": shown,
-                                                   "shown_years": {e.entry.date.year for e in shown}},
+    updated = last_updated(timeline.events)
+    specs = [PageSpec("index.html", "index.html", {"timeline": timeline, "events": latest_first(shown),
+                                                   "shown_years": {e.entry.date.year for e in shown},
+                                                   "here": frozenset(e.id for e in shown), "updated": updated},
                       everything)]
+    # The same events oldest first, one link from the index, as a plain page (no script needed).
+    specs.append(PageSpec("chronological/index.html", "chronological.html",
+                          {"timeline": timeline, "events": timeline.events, "updated": updated,
+                           "here": frozenset(e.id for e in timeline.events)}, everything))
     for event in timeline.events:
         specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event},
                               partial(event_page_deps, event), (event,)))
@@ -108,6 +117,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
             for number, chunk in enumerate(chunks, start=1):
                 specs.append(PageSpec(pager[number - 1], "term.html",
                                       {"term": term, "events": chunk, "page_number": number,
+                                       "here": frozenset(e.id for e in chunk),
                                        "pager": ["/" + p.removesuffix("index.html") for p in pager]},
                                       partial(listed, chunk),
                                       shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
@@ -149,7 +159,7 @@ def event_page_deps(event: Event) -> tuple[Event, ...]:
 
 
 def sitemap_urls(timeline: Timeline) -> list[str]:
-    urls = ["/"] + [e.url for e in timeline.events] + [p.url for p in timeline.pages]
+    urls = ["/", "/chronological/"] + [e.url for e in timeline.events] + [p.url for p in timeline.pages]
     for terms in (timeline.years, timeline.categories, timeline.actors, timeline.tags):
         urls += [t.url for t in terms if t.events]
     return urls
@@ -191,7 +201,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,
-                       places=places, json_ld=json_ld)
+                       places=places, json_ld=json_ld, overview=overview, when_texts=when_texts,
+                       short_date=short_date, tag_name=tag_name, claims_in_order=claims_in_order,
+                       last_updated=last_updated, latest_first=latest_first)
     env.filters["css_string"] = css_string
     return env
 
@@ -293,12 +305,14 @@ class Renderer:
                 macros[url.prefix] = Macros(url)
             return macros[url.prefix]
 
-        def card(event: Event, heading: str, url) -> Markup:
-            # An event's card is the same on every list page at the same depth: draw it once.
-            key = (event.id, heading, url.prefix)
+        def card(event: Event, heading: str, url, here: frozenset = frozenset()) -> Markup:
+            # An event's card is the same on every list page at the same depth whose thread links stay on
+            # the page (`here`, the ids shown) for the same events: draw it once for each.
+            on_page = tuple(other.id in here for other in _card_links(event))
+            key = (event.id, heading, url.prefix, on_page)
             if key not in cards:
                 cards[key] = Markup(template("card.html").render(
-                    site=config, event=event, heading=heading, url=url, macros=macros_for(url)))
+                    site=config, event=event, heading=heading, url=url, here=here, macros=macros_for(url)))
             return cards[key]
 
         shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}

@@ -5,7 +5,7 @@ from bisect import insort
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from .dates import MONTHS, display_range
+from .dates import MONTHS, EventDate, display_range
 from .model import EventEntry, PageEntry, SiteConfig
 
 
@@ -24,6 +24,7 @@ class Event:
     # The events this one responds to, then its responses: the ones its card names. Set by make_timeline.
     linked: tuple[Event, ...] = ()
     _sort: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its sort key): see sort_key
+    _flags: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its flags): see flags
 
     def __repr__(self) -> str:
         # Not the fields: through previous, next and the links, that would spell out the whole timeline
@@ -62,6 +63,13 @@ class Event:
             groups.setdefault(figure.what, []).append(figure)
         return list(groups.items())
 
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        """What is contested in this entry (see contested()), worked out once per entry and kept with it."""
+        if self._flags[0] is not self.entry:
+            self._flags = (self.entry, contested(self.entry))
+        return self._flags[1]
+
     def thread(self) -> list[Event]:
         """The chain this event belongs to: what it responds to, and what responds to it, followed both
         ways and transitively, in date order. Empty when the chain is longer than THREAD_LIMIT: the page
@@ -70,6 +78,80 @@ class Event:
 
 
 THREAD_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One contested point of an entry, told in words on every card that shows the event."""
+
+    kind: str  # "disputed" or "refuted" (a claim), or "figures" (sources give different values)
+    label: str  # "Disputed claim", "Refuted claim", "Range"
+    text: str  # the claim and who made it, or the spread of values: "900–1,000 km, sources differ"
+
+
+CONTESTED_STATUSES = ("refuted", "disputed")  # the order they are shown in: the strongest first
+
+
+def number_text(value: float | int) -> str:
+    """1000 -> "1,000"; 358.5 -> "358.5" (a whole float loses its ".0")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+def figure_spread(figures: list) -> str | None:
+    """For figures measuring the same thing: "900–1,000 km" when their values differ, else None."""
+    values = sorted({(figure.unit, figure.value) for figure in figures}, key=lambda uv: (uv[0], uv[1]))
+    if len(values) < 2:
+        return None
+    units = {unit for unit, _ in values}
+    if len(units) == 1:
+        unit = units.pop()
+        low, high = number_text(values[0][1]), number_text(values[-1][1])
+        return f"{low}–{high}" + (f" {unit}" if unit else "")
+    return " / ".join(number_text(value) + (f" {unit}" if unit else "") for unit, value in values)
+
+
+def contested(entry: EventEntry) -> tuple[Flag, ...]:
+    """The entry's refuted and disputed claims (in that order), then each measure whose sources give
+    different values. The one place this is decided: cards, search results, the embed and exports use it."""
+    flags = [Flag(claim.status, f"{claim.status.capitalize()} claim", f"{claim.text} (claimed by {claim.by})")
+             for status in CONTESTED_STATUSES for claim in entry.claims if claim.status == status]
+    groups: dict[str, list] = {}
+    for figure in entry.figures:
+        groups.setdefault(figure.what, []).append(figure)
+    for what, figures in groups.items():
+        spread = figure_spread(figures)
+        if spread:
+            flags.append(Flag("figures", what[:1].upper() + what[1:], f"{spread}, sources differ"))
+    return tuple(flags)
+
+
+def claims_in_order(entry: EventEntry) -> list:
+    """Claims for the event page: refuted and disputed first, then the rest as written."""
+    rank = {status: number for number, status in enumerate(CONTESTED_STATUSES)}
+    return sorted(entry.claims, key=lambda claim: rank.get(claim.status, len(rank)))
+
+
+def latest_first(events: list[Event]) -> list[Event]:
+    """Days newest first; within a day, the order of the timeline (a response after what it answers)."""
+    return sorted(events, key=lambda e: (e.entry.date.year, e.entry.date.month or 0, e.entry.date.day or 0),
+                  reverse=True)  # sorted() keeps equal keys in their order, reverse=True too
+
+
+def tag_name(config: SiteConfig, slug: str) -> str:
+    """A tag's name: as the config's `tags` gives it, else the slug with spaces for its hyphens."""
+    words = slug.replace("-", " ")
+    return config.tags.get(slug) or words[:1].upper() + words[1:]
+
+
+def last_updated(events: list[Event]):
+    """The date the timeline is current to: the latest day of any event or source. Taken from the
+    content, so a build stays byte-identical whatever the clock says."""
+    days = [d for e in events for d in (e.entry.end_date or e.entry.date, *(s.date for s in e.entry.sources))
+            if d is not None and d.day]
+    latest = max(days, key=lambda d: d.first_day) if days else None
+    return latest and EventDate(latest.year, latest.month, latest.day)  # the day: times are no news here
 
 
 def link_chains(events: list[Event]) -> None:
@@ -177,7 +259,7 @@ def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) ->
             actors[actor].events.append(event)
         for tag in entry.tags:
             if tag not in tags:
-                tags[tag] = Term("tags", tag, tag)
+                tags[tag] = Term("tags", tag, tag_name(config, tag))
             tags[tag].events.append(event)
         year = entry.date.year
         if year not in years:
@@ -246,7 +328,8 @@ def moved_in_timeline(timeline: Timeline, before: dict[Event, EventEntry]) -> Ti
         return (str(entry.date.year),)
 
     years = regrouped(timeline.years, year, lambda slug: Term("years", slug, slug))
-    tags = regrouped(timeline.tags, lambda entry: entry.tags, lambda slug: Term("tags", slug, slug))
+    tags = regrouped(timeline.tags, lambda entry: entry.tags,
+                     lambda slug: Term("tags", slug, tag_name(timeline.config, slug)))
     return Timeline(
         config=timeline.config,
         events=events,

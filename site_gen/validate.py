@@ -15,7 +15,7 @@ from .problems import Problem
 
 # Top-level URL folders the generator writes itself; a free page may not take one.
 RESERVED_PATHS = {"events", "years", "categories", "actors", "tags", "static", "schema", "embed",
-                  "feeds", "data", "search", "404", "index", "map", "media"}
+                  "feeds", "data", "search", "404", "index", "map", "media", "chronological"}
 
 
 @dataclass(frozen=True)
