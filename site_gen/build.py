@@ -18,7 +18,8 @@ from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig
 from .problems import BuildError, Problem
 from .manifest import Stored, code_version, output_status, read_inputs, trusted, unchanged
-from .render import Fingerprints, PageSpec, Renderer, page_specs
+from .pages import PageSpec, page_specs, shape
+from .render import Fingerprints, Renderer
 from .timeline import Event, Page, Timeline, make_timeline, moved_in_timeline
 from .write import MARKER, check_output_folder, put, recover, staged, write_files
 
@@ -99,12 +100,6 @@ class LastLoad:
     events: dict[str, Event]  # by file
     parsed: dict[str, Parsed]  # by file
     by_id: dict[str, Event] = field(default_factory=dict)
-
-
-def _shape(entry) -> tuple:
-    """What decides which pages exist and which events each one lists: an edit that keeps it keeps them."""
-    return (entry.id, entry.date, entry.category, tuple(entry.actors), tuple(entry.tags),
-            tuple(entry.responds_to), entry.location is not None, entry.draft)
 
 
 class Builder:
@@ -297,7 +292,7 @@ class Builder:
         """Take in edits to event files that keep each event's id (and whether it is a draft): only those
         files are read again, and their events are changed in place. `changed` holds the paths the file
         watcher reported. An edit to what decides the timeline's shape (a date, a category, a tag, a link:
-        see _shape) is checked against the other entries, then the timeline is made again from the
+        see pages.shape) is checked against the other entries, then the timeline is made again from the
         events it has, instead of from every file read and checked again (when the links are as they
         were, only the moved events' places: see moved_in_timeline).
 
@@ -328,14 +323,14 @@ class Builder:
                     or entry.draft != event.entry.draft):
                 return None
             edits.append((event, parsed, entry))
-        reshaped = any(_shape(entry) != _shape(event.entry) for event, _, entry in edits)
+        reshaped = any(shape(entry) != shape(event.entry) for event, _, entry in edits)
         if self._cross_problems(edits, reshaped):
             return None  # a full load reports them, with every other problem there is
         trusted = last.timeline.config.trusted_html
         if self.body_problems([parsed for _, parsed, _ in edits], trusted):
             return None
         # The moved events, with their entries before the edit.
-        moved = {event: event.entry for event, _, entry in edits if _shape(entry) != _shape(event.entry)}
+        moved = {event: event.entry for event, _, entry in edits if shape(entry) != shape(event.entry)}
         relinked = any(event.entry.responds_to != entry.responds_to for event, _, entry in edits)
         front_changed, body_changed = set(), set()
         for event, parsed, entry in edits:

@@ -119,6 +119,15 @@ IN_PLACE = {edit_body, edit_title, edit_summary_of_a_linked_event, edit_body_and
 RESHAPED = {edit_date, edit_date_of_a_linked_event, edit_category, edit_tags, edit_responds_to}
 
 
+def split_lists(monkeypatch, per_page: int) -> None:
+    """Term pages of `per_page` events, for every kind of term that splits its lists into pages."""
+    from site_gen.kinds import TERM_KINDS  # noqa: PLC0415
+
+    for kind in TERM_KINDS:
+        if kind.per_page:
+            monkeypatch.setattr(kind, "per_page", per_page)
+
+
 def made(files: dict) -> dict:
     from site_gen.render import Deferred  # noqa: PLC0415
 
@@ -131,7 +140,7 @@ def made(files: dict) -> dict:
 @pytest.mark.parametrize("edit", [*IN_PLACE, *RESHAPED, add_entry, delete_entry, edit_template, edit_config,
                                   edit_page])
 def test_a_watched_edit_renders_what_a_cold_render_gives(project, edit, per_page, lazy, drafts, monkeypatch):
-    monkeypatch.setattr("site_gen.render.PER_PAGE", per_page)
+    split_lists(monkeypatch, per_page)
     seed(project)
     warm = Builder(Project(project.root), drafts=drafts)
     made(warm.render(lazy=lazy)[1])

@@ -7,7 +7,7 @@ import pytest
 from site_gen.build import Builder, Project, build
 from site_gen.model import EventEntry
 
-from test_incremental import changed_paths, made, output_files, seed, snapshot
+from test_incremental import changed_paths, made, output_files, seed, snapshot, split_lists
 
 SOURCES = [{"publisher": "KBS World", "title": "A report", "url": "https://example.com/report"}]
 
@@ -80,7 +80,7 @@ KINDS = [
 @pytest.mark.parametrize("per_page", [100, 1])  # 1: every list is split into pages, which edits may shift
 @pytest.mark.parametrize(("kind", "edit", "path"), KINDS, ids=[kind for kind, _, _ in KINDS])
 def test_the_preview_follows_an_edit_to_what_each_page_kind_shows(project, kind, edit, path, per_page, monkeypatch):
-    monkeypatch.setattr("site_gen.render.PER_PAGE", per_page)
+    split_lists(monkeypatch, per_page)
     seed_with_a_place(project)
     warm = Builder(Project(project.root), drafts=True)  # as the preview builds: drafts, pages made when asked for
     first = made(warm.render(lazy=True)[1])
@@ -127,3 +127,67 @@ def test_a_bad_media_file_fails_the_build_and_the_preview_with_its_file_and_line
     with pytest.raises(BuildError) as caught:
         Builder(Project(project.root), drafts=True).render(lazy=True)
     assert [str(p).split(": only")[0] for p in caught.value.problems] == ["content/media/drawing.svg:1"]
+
+
+def e_later(p, **fields):
+    return p.event("e-later", **{"date": "2026-01-27", "actors": ["north-korea"], "location": PYONGYANG, **fields})
+
+
+# One edit for each field of an entry (e-later's, as e_later writes it), as far as it may go.
+FIELD_EDITS = {
+    "title": [{"title": "Another title"}],
+    "date": [{"date": "2026-01-26"}, {"date": "2025-01-27"}],
+    "end_date": [{"end_date": "2026-01-28"}],
+    "category": [{"category": "summit"}],
+    "actors": [{"actors": ["north-korea", "south-korea"]}, {"actors": []}],
+    "location": [{"location": None}, {"location": {"name": "Pyongyang"}},
+                 {"location": {"name": "Sunan", "lat": 39.2, "lon": 125.67}}],
+    "summary": [{"summary": "Another summary."}],
+    "tags": [{"tags": ["srbm", "new-tag"]}, {"tags": []}],
+    "figures": [{"figures": [{"what": "missiles", "value": 2, "by": "JCS"}]}],
+    "claims": [{"claims": [{"text": "A test.", "by": "KCNA", "status": "disputed"}]}],
+    "responds_to": [{"responds_to": ["c-summit"]}],
+    "sources": [{"sources": [*SOURCES, {"publisher": "NK News", "title": "More", "url": "https://example.com/more"}]}],
+    "image": [{"image": {"src": "media/launch.png", "alt": "A launch"}}],
+    "draft": [{"draft": True}],
+    "id": [{"id": "e-renamed"}],
+}
+
+
+def structure(timeline) -> list[tuple]:
+    """Which pages there are, and which events each lists or shows, in which order."""
+    from site_gen.pages import page_specs  # noqa: PLC0415
+
+    def ids(events):
+        return tuple(event.id for event in events)
+
+    return [(spec.path, spec.template, ids(spec.deps), ids(spec.bodies), spec.shape) for spec in page_specs(timeline)]
+
+
+def test_an_edit_that_keeps_every_page_kinds_selection_keeps_every_page_and_its_lists(project):
+    """pages.shape, which tells the preview whether an edit may be taken by redrawing only the pages that
+    show the edited event, is what each kind of page selects events by. This checks it against what the
+    pages really list, for an edit to every field of an entry: a page kind selecting by a field it does not
+    declare fails here."""
+    from site_gen.pages import shape  # noqa: PLC0415
+    from site_gen.problems import BuildError  # noqa: PLC0415
+
+    assert FIELD_EDITS.keys() == EventEntry.model_fields.keys(), "give the new field an edit here"
+    seed(project)
+    e_later(project)
+    project.write("content/media/launch.png", "a picture")
+    site = Project(project.root)
+    first = Builder(site, drafts=True).load()[0]
+    before, entry_before = structure(first), first.by_id["e-later"].entry
+    for field_name, edits in FIELD_EDITS.items():
+        for fields in edits:
+            e_later(project, **fields)
+            try:
+                timeline = Builder(site, drafts=True).load()[0]
+            except BuildError as error:
+                raise AssertionError(error.problems) from None
+            event = timeline.by_id[fields.get("id", "e-later")]
+            if shape(event.entry) == shape(entry_before):
+                assert structure(timeline) == before, (field_name, fields)
+            else:  # the guard must not be blind either: what it calls a new shape is one for some field
+                assert field_name in {"date", "category", "actors", "location", "tags", "responds_to", "draft", "id"}
