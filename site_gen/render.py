@@ -104,6 +104,60 @@ class Deferred:
             return self._data
 
 
+def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
+    """A function that draws one page; it shares drawn cards, and the macros, between the pages it draws."""
+    config = timeline.config
+    base_url = config.base_url
+    templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
+    cards: dict[tuple, Markup] = {}
+    macros: dict[str, Macros] = {}
+
+    def template(name: str) -> jinja2.Template:
+        if name not in templates:
+            templates[name] = env.get_template(name)
+        return templates[name]
+
+    class Macros:
+        """`macros.name(...)`: the macros of macros.html, made once for all pages (and cards) with the
+        same way back to the site root, where an import `with context` made them again for each one.
+        Made on first use, so a site whose templates have no macros.html still builds."""
+
+        def __init__(self, url):
+            self.url = url
+            self.module = None
+
+        def __getattr__(self, name: str):
+            if self.module is None:
+                self.module = template("macros.html").make_module({**shared, "url": self.url})
+            return getattr(self.module, name)
+
+    def macros_for(url) -> Macros:
+        if url.prefix not in macros:
+            macros[url.prefix] = Macros(url)
+        return macros[url.prefix]
+
+    def card(event: Event, heading: str, url) -> Markup:
+        # An event's card is the same on every list page at the same depth: draw it once.
+        key = (event.id, heading, url.prefix)
+        if key not in cards:
+            cards[key] = Markup(template("card.html").render(
+                site=config, event=event, heading=heading, url=url, macros=macros_for(url)))
+        return cards[key]
+
+    shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
+
+    def draw(spec: PageSpec) -> bytes:
+        if spec.make is not None:
+            return spec.make()
+        url = link_maker(spec.path, base_url, spec.absolute_links)
+        return template(spec.template).render(
+            **shared, **spec.context, url=url, macros=macros_for(url),
+            canonical=base_url + spec.path.removesuffix("index.html"),
+            page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
+
+    return draw
+
+
 class Renderer:
     """Draws pages with Jinja. For the preview it keeps each page's fingerprint and bytes, so a later
     render redoes only the pages whose inputs changed; the result is the same as drawing afresh."""
@@ -126,58 +180,7 @@ class Renderer:
                 continue
 
     def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
-        """A function that draws one page; it shares drawn cards, and the macros, between the pages it draws."""
-        env = self.env
-        config = timeline.config
-        base_url = config.base_url
-        templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
-        cards: dict[tuple, Markup] = {}
-        macros: dict[str, Macros] = {}
-
-        def template(name: str) -> jinja2.Template:
-            if name not in templates:
-                templates[name] = env.get_template(name)
-            return templates[name]
-
-        class Macros:
-            """`macros.name(...)`: the macros of macros.html, made once for all pages (and cards) with the
-            same way back to the site root, where an import `with context` made them again for each one.
-            Made on first use, so a site whose templates have no macros.html still builds."""
-
-            def __init__(self, url):
-                self.url = url
-                self.module = None
-
-            def __getattr__(self, name: str):
-                if self.module is None:
-                    self.module = template("macros.html").make_module({**shared, "url": self.url})
-                return getattr(self.module, name)
-
-        def macros_for(url) -> Macros:
-            if url.prefix not in macros:
-                macros[url.prefix] = Macros(url)
-            return macros[url.prefix]
-
-        def card(event: Event, heading: str, url) -> Markup:
-            # An event's card is the same on every list page at the same depth: draw it once.
-            key = (event.id, heading, url.prefix)
-            if key not in cards:
-                cards[key] = Markup(template("card.html").render(
-                    site=config, event=event, heading=heading, url=url, macros=macros_for(url)))
-            return cards[key]
-
-        shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
-
-        def draw(spec: PageSpec) -> bytes:
-            if spec.make is not None:
-                return spec.make()
-            url = link_maker(spec.path, base_url, spec.absolute_links)
-            return template(spec.template).render(
-                **shared, **spec.context, url=url, macros=macros_for(url),
-                canonical=base_url + spec.path.removesuffix("index.html"),
-                page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
-
-        return draw
+        return make_drawer(self.env, timeline, extra_head)
 
     def draw_all(self, timeline: Timeline, specs: list[PageSpec], extra_head: str,
                  keep: Callable[[str, bytes], None]) -> list[Problem]:
@@ -205,7 +208,7 @@ class Renderer:
 
         `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
         `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
-        `reshaped`: the caller knows an edit changed the timeline's shape (Builder.update).
+        `reshaped`: the caller knows an edit changed the timeline's shape (preview/edits.py).
         """
         specs = page_specs(timeline)
         # With the templates and config as they were at the last render, which drew every page, pages too
@@ -229,7 +232,7 @@ class Renderer:
     def update(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[bytes, bytes]],
                front_changed: set[Event], body_changed: set[Event], extra_head: str = "",
                lazy: bool = False) -> dict[str, bytes]:
-        """After events were edited in place without changing the timeline's shape (Builder.update): the
+        """After events were edited in place without changing the timeline's shape (preview/edits.py): the
         pages stay the same set, so only those listing an event whose front matter changed, or showing a
         body that changed, are drawn again. Same result as render(), without fingerprinting every page."""
         specs = self._specs

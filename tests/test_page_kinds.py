@@ -6,6 +6,7 @@ import pytest
 
 from site_gen.build import Builder, Project, build
 from site_gen.model import EventEntry
+from site_gen.preview.edits import PreviewBuilder
 
 from test_incremental import changed_paths, made, output_files, seed, snapshot, split_lists
 
@@ -62,7 +63,8 @@ KINDS = [
     ("calendar", lambda p: a_launch(p, location={"name": "Sunan", "lat": 39.03, "lon": 125.75}), "data/events.ics"),
     ("json export", lambda p: a_launch(p, location=PYONGYANG, figures=[{"what": "missiles", "value": 2, "by": "JCS"}]),
      "data/events.json"),
-    ("csv export", lambda p: a_launch(p, location=PYONGYANG, claims=[{"text": "A test.", "by": "KCNA", "status": "disputed"}]),
+    ("csv export", lambda p: a_launch(p, location=PYONGYANG,
+                                      claims=[{"text": "A test.", "by": "KCNA", "status": "disputed"}]),
      "data/events.csv"),
     ("TimelineJS export", lambda p: a_launch(p, location=PYONGYANG, title="A new title"), "data/timeline.json"),
     ("sitemap", lambda p: p.event("f-new", date="2026-02-01"), "sitemap.xml"),
@@ -82,7 +84,7 @@ KINDS = [
 def test_the_preview_follows_an_edit_to_what_each_page_kind_shows(project, kind, edit, path, per_page, monkeypatch):
     split_lists(monkeypatch, per_page)
     seed_with_a_place(project)
-    warm = Builder(Project(project.root), drafts=True)  # as the preview builds: drafts, pages made when asked for
+    warm = PreviewBuilder(Project(project.root), drafts=True)  # as the preview builds: drafts, pages when asked
     first = made(warm.render(lazy=True)[1])
     before = snapshot(project.root)
     edit(project)
