@@ -2,7 +2,7 @@
 
 This one table drives the timeline's taxonomies (timeline.py), their pages and the sitemap (pages.py),
 the URL folders a free page may not take (validate.py), and so which edits change the timeline's shape
-(pages.shape, which the preview reads). A new kind of term is a row here (and a Timeline field).
+(pages.selected_by, which the preview reads). A new kind of term is a row here (and a Timeline field).
 """
 from __future__ import annotations
 

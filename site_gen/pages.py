@@ -183,7 +183,7 @@ class PageKind(NamedTuple):
     name: str
     pages: Callable[[Timeline, tuple[Event, ...]], list[PageSpec]]
     # What of an entry decides which pages of this kind exist, which events each lists and in which
-    # order: an edit that keeps this for every kind keeps every page's list (see shape). Required, so a
+    # order: an edit that keeps this for every kind keeps every page's list (see selected_by). Required, so a
     # new kind cannot leave it out; tests/test_page_kinds.py checks it against every field of an entry.
     selects: Callable[[EventEntry], object]
     folders: tuple[str, ...] = ()  # the top-level URL folders it writes, which a free page may not take
@@ -227,7 +227,7 @@ def page_specs(timeline: Timeline) -> list[PageSpec]:
     return [spec for kind in PAGE_KINDS for spec in kind.pages(timeline, every)]
 
 
-def shape(entry: EventEntry) -> tuple:
+def selected_by(entry: EventEntry) -> tuple:
     """What decides which pages exist and which events each one lists, for every kind of page: an edit
     that keeps it keeps them, so only the pages showing the edited events need drawing again."""
     return tuple(kind.selects(entry) for kind in PAGE_KINDS)

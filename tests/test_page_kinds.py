@@ -167,11 +167,11 @@ def structure(timeline) -> list[tuple]:
 
 
 def test_an_edit_that_keeps_every_page_kinds_selection_keeps_every_page_and_its_lists(project):
-    """pages.shape, which tells the preview whether an edit may be taken by redrawing only the pages that
+    """pages.selected_by, which tells the preview whether an edit may be taken by redrawing only the pages that
     show the edited event, is what each kind of page selects events by. This checks it against what the
     pages really list, for an edit to every field of an entry: a page kind selecting by a field it does not
     declare fails here."""
-    from site_gen.pages import shape  # noqa: PLC0415
+    from site_gen.pages import selected_by  # noqa: PLC0415
     from site_gen.problems import BuildError  # noqa: PLC0415
 
     assert FIELD_EDITS.keys() == EventEntry.model_fields.keys(), "give the new field an edit here"
@@ -189,7 +189,7 @@ def test_an_edit_that_keeps_every_page_kinds_selection_keeps_every_page_and_its_
             except BuildError as error:
                 raise AssertionError(error.problems) from None
             event = timeline.by_id[fields.get("id", "e-later")]
-            if shape(event.entry) == shape(entry_before):
+            if selected_by(event.entry) == selected_by(entry_before):
                 assert structure(timeline) == before, (field_name, fields)
             else:  # the guard must not be blind either: what it calls a new shape is one for some field
                 assert field_name in {"date", "category", "actors", "location", "tags", "responds_to", "draft", "id"}

@@ -1,7 +1,7 @@
 """Edits taken in place: after a save to known events, the preview changes those events in memory and
 redraws only the pages that show them, instead of loading every file again.
 
-An edit that keeps what every kind of page selects events by (pages.shape) keeps every page and its
+An edit that keeps what every kind of page selects events by (pages.selected_by) keeps every page and its
 lists: only the pages showing an edited event are drawn again. One that changes it (a date, a category,
 a tag, a place, a link) is checked against the other entries, then the timeline is made again from the
 events in memory (when the links are as they were, only the moved events' places: moved_in_timeline)
@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import content, validate
 from ..build import Builder
 from ..entries import Parsed, digest, parse
-from ..pages import shape
+from ..pages import selected_by
 from ..timeline import Event, Timeline, make_timeline, moved_in_timeline
 
 
@@ -66,7 +66,7 @@ class PreviewBuilder(Builder):
             if edit is None:
                 return None
             edits.append(edit)
-        reshaped = any(shape(entry) != shape(event.entry) for event, _, entry in edits)
+        reshaped = any(selected_by(entry) != selected_by(event.entry) for event, _, entry in edits)
         if self._cross_problems(edits, reshaped):
             return None  # a full load reports them, with every other problem there is
         if self.convert_bodies([parsed for _, parsed, _ in edits], self.last.timeline.config.trusted_html):
@@ -102,7 +102,7 @@ class PreviewBuilder(Builder):
         last = self.last
         trusted = last.timeline.config.trusted_html
         # The moved events, with their entries before the edit.
-        moved = {event: event.entry for event, _, entry in edits if shape(entry) != shape(event.entry)}
+        moved = {event: event.entry for event, _, entry in edits if selected_by(entry) != selected_by(event.entry)}
         relinked = any(event.entry.responds_to != entry.responds_to for event, _, entry in edits)
         front_changed, body_changed = set(), set()
         for event, parsed, entry in edits:
