@@ -55,7 +55,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # noqa: PLC0415 - the server's imports are only needed here
+    from .preview import serve  # noqa: PLC0415 - the server's imports are only needed here
 
     serve(Project(Path(args.project).resolve()), args.host, args.port, drafts=not args.no_drafts)
     return EXIT_OK

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from .dates import MONTHS, EventDate, display_range
+from .kinds import TERM_KINDS, TermKind
 from .model import EventEntry, PageEntry, SiteConfig
 
 
@@ -139,12 +140,6 @@ def latest_first(events: list[Event]) -> list[Event]:
                   reverse=True)  # sorted() keeps equal keys in their order, reverse=True too
 
 
-def tag_name(config: SiteConfig, slug: str) -> str:
-    """A tag's name: as the config's `tags` gives it, else the slug with spaces for its hyphens."""
-    words = slug.replace("-", " ")
-    return config.tags.get(slug) or words[:1].upper() + words[1:]
-
-
 def last_updated(events: list[Event]):
     """The date the timeline is current to: the latest day of any event or source. Taken from the
     content, so a build stays byte-identical whatever the clock says."""
@@ -211,7 +206,10 @@ class Timeline:
     years: list[Term]
     categories: list[Term]
     actors: list[Term]
-    tags: list[Term]
+    tags: list[Term]  # one field for each of kinds.TERM_KINDS, named by its folder
+
+    def terms(self, kind: TermKind) -> list[Term]:
+        return getattr(self, kind.folder)
 
     @property
     def by_id(self) -> dict[str, Event]:
@@ -247,33 +245,22 @@ def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) ->
         event.next = events[position + 1] if position + 1 < len(events) else None
     link_chains(events)
 
-    categories = {slug: Term("categories", slug, c.name, c.description, c.colour, c.symbol)
-                  for slug, c in config.categories.items()}
-    actors = {slug: Term("actors", slug, a.name, a.description, a.colour) for slug, a in config.actors.items()}
-    tags: dict[str, Term] = {}
-    years: dict[int, Term] = {}
+    return Timeline(config, events, sorted(pages, key=lambda p: p.slug),
+                    **{kind.folder: make_terms(kind, config, events) for kind in TERM_KINDS})
+
+
+def make_terms(kind: TermKind, config: SiteConfig, events: list[Event]) -> list[Term]:
+    """The terms of one kind, each with its events in date order: the config's own in its order (editors
+    choose it), or those the entries name, sorted."""
+    terms = {slug: Term(kind.folder, slug, term.name, term.description, term.colour, getattr(term, "symbol", ""))
+             for slug, term in kind.defined(config).items()} if kind.defined else {}
+    names = kind.names
     for event in events:
-        entry = event.entry
-        categories[entry.category].events.append(event)
-        for actor in entry.actors:
-            actors[actor].events.append(event)
-        for tag in entry.tags:
-            if tag not in tags:
-                tags[tag] = Term("tags", tag, tag_name(config, tag))
-            tags[tag].events.append(event)
-        year = entry.date.year
-        if year not in years:
-            years[year] = Term("years", str(year), str(year))
-        years[year].events.append(event)
-    return Timeline(
-        config=config,
-        events=events,
-        pages=sorted(pages, key=lambda p: p.slug),
-        years=[years[y] for y in sorted(years)],
-        categories=list(categories.values()),  # the config's order: editors choose it
-        actors=list(actors.values()),
-        tags=[tags[t] for t in sorted(tags)],
-    )
+        for name in names(event.entry):
+            if name not in terms:
+                terms[name] = Term(kind.folder, name, kind.term_name(config, name))
+            terms[name].events.append(event)
+    return list(terms.values()) if kind.defined else [terms[name] for name in sorted(terms, key=kind.order)]
 
 
 def moved_in_timeline(timeline: Timeline, before: dict[Event, EventEntry]) -> Timeline:
@@ -310,32 +297,23 @@ def moved_in_timeline(timeline: Timeline, before: dict[Event, EventEntry]) -> Ti
         for member in chain:
             member.chain = chain
 
-    def regrouped(terms: list[Term], names, make_term=None) -> list[Term]:
-        """`terms` with the moved events taken out of those they were in and put in those they are in now
-        (`names(entry)`), made with `make_term` when new; a tag or year left without events goes."""
-        wanted = {name for event, entry in before.items() for name in (*names(entry), *names(event.entry))}
-        by_slug = {term.slug: term for term in terms}
-        for slug in wanted:
-            term = by_slug.get(slug) or make_term(slug)
-            listed = [e for e in term.events if e not in before]
-            for event in before:
-                if slug in names(event.entry):
-                    insort(listed, event, key=by_key)
-            by_slug[slug] = replace(term, events=listed)
-        return [term for term in by_slug.values() if term.events or make_term is None]
+    terms = {kind.folder: _regrouped(kind, timeline.config, timeline.terms(kind), before) for kind in TERM_KINDS}
+    return Timeline(timeline.config, events, timeline.pages, **terms)
 
-    def year(entry: EventEntry) -> tuple[str]:
-        return (str(entry.date.year),)
 
-    years = regrouped(timeline.years, year, lambda slug: Term("years", slug, slug))
-    tags = regrouped(timeline.tags, lambda entry: entry.tags,
-                     lambda slug: Term("tags", slug, tag_name(timeline.config, slug)))
-    return Timeline(
-        config=timeline.config,
-        events=events,
-        pages=timeline.pages,
-        years=sorted(years, key=lambda term: int(term.slug)),
-        categories=regrouped(timeline.categories, lambda entry: (entry.category,)),
-        actors=regrouped(timeline.actors, lambda entry: entry.actors),
-        tags=sorted(tags, key=lambda term: term.slug),
-    )
+def _regrouped(kind: TermKind, config: SiteConfig, terms: list[Term], before: dict[Event, EventEntry]) -> list[Term]:
+    """`terms` with the moved events taken out of those they were in and put in those they are in now;
+    a term the entries made goes when left without events."""
+    names, by_key = kind.names, Event.sort_key
+    wanted = {name for event, entry in before.items() for name in (*names(entry), *names(event.entry))}
+    by_slug = {term.slug: term for term in terms}
+    for slug in wanted:
+        term = by_slug.get(slug) or Term(kind.folder, slug, kind.term_name(config, slug))
+        listed = [e for e in term.events if e not in before]
+        for event in before:
+            if slug in names(event.entry):
+                insort(listed, event, key=by_key)
+        by_slug[slug] = replace(term, events=listed)
+    if kind.defined:
+        return list(by_slug.values())
+    return sorted((term for term in by_slug.values() if term.events), key=lambda term: kind.order(term.slug))
