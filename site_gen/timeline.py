@@ -5,7 +5,8 @@ from bisect import insort
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from .dates import MONTHS, display_range
+from .dates import MONTHS, EventDate, display_range
+from .kinds import TERM_KINDS, TermKind
 from .model import EventEntry, PageEntry, SiteConfig
 
 
@@ -24,6 +25,7 @@ class Event:
     # The events this one responds to, then its responses: the ones its card names. Set by make_timeline.
     linked: tuple[Event, ...] = ()
     _sort: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its sort key): see sort_key
+    _flags: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its flags): see flags
 
     def __repr__(self) -> str:
         # Not the fields: through previous, next and the links, that would spell out the whole timeline
@@ -49,12 +51,25 @@ class Event:
             self._sort = (self.entry, (*self.entry.date.sort_key(), self.id))
         return self._sort[1]
 
+    @property
+    def only_weak_sources(self) -> bool:
+        """Whether every source is weak (a home page only, an aggregator, an AI-written page: see
+        model.WEAK_KINDS). Such an event is flagged to readers on its page and its card, and by site-gen check."""
+        return all(source.weak for source in self.entry.sources)
+
     def figure_groups(self) -> list[tuple[str, list]]:
         """Figures grouped by what they measure, in the order written, so conflicting values sit together."""
         groups: dict[str, list] = {}
         for figure in self.entry.figures:
             groups.setdefault(figure.what, []).append(figure)
         return list(groups.items())
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        """What is contested in this entry (see contested()), worked out once per entry and kept with it."""
+        if self._flags[0] is not self.entry:
+            self._flags = (self.entry, contested(self.entry))
+        return self._flags[1]
 
     def thread(self) -> list[Event]:
         """The chain this event belongs to: what it responds to, and what responds to it, followed both
@@ -64,6 +79,74 @@ class Event:
 
 
 THREAD_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One contested point of an entry, told in words on every card that shows the event."""
+
+    kind: str  # "disputed" or "refuted" (a claim), or "figures" (sources give different values)
+    label: str  # "Disputed claim", "Refuted claim", "Range"
+    text: str  # the claim and who made it, or the spread of values: "900–1,000 km, sources differ"
+
+
+CONTESTED_STATUSES = ("refuted", "disputed")  # the order they are shown in: the strongest first
+
+
+def number_text(value: float | int) -> str:
+    """1000 -> "1,000"; 358.5 -> "358.5" (a whole float loses its ".0")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+def figure_spread(figures: list) -> str | None:
+    """For figures measuring the same thing: "900–1,000 km" when their values differ, else None."""
+    values = sorted({(figure.unit, figure.value) for figure in figures}, key=lambda uv: (uv[0], uv[1]))
+    if len(values) < 2:
+        return None
+    units = {unit for unit, _ in values}
+    if len(units) == 1:
+        unit = units.pop()
+        low, high = number_text(values[0][1]), number_text(values[-1][1])
+        return f"{low}–{high}" + (f" {unit}" if unit else "")
+    return " / ".join(number_text(value) + (f" {unit}" if unit else "") for unit, value in values)
+
+
+def contested(entry: EventEntry) -> tuple[Flag, ...]:
+    """The entry's refuted and disputed claims (in that order), then each measure whose sources give
+    different values. The one place this is decided: cards, search results, the embed and exports use it."""
+    flags = [Flag(claim.status, f"{claim.status.capitalize()} claim", f"{claim.text} (claimed by {claim.by})")
+             for status in CONTESTED_STATUSES for claim in entry.claims if claim.status == status]
+    groups: dict[str, list] = {}
+    for figure in entry.figures:
+        groups.setdefault(figure.what, []).append(figure)
+    for what, figures in groups.items():
+        spread = figure_spread(figures)
+        if spread:
+            flags.append(Flag("figures", what[:1].upper() + what[1:], f"{spread}, sources differ"))
+    return tuple(flags)
+
+
+def claims_in_order(entry: EventEntry) -> list:
+    """Claims for the event page: refuted and disputed first, then the rest as written."""
+    rank = {status: number for number, status in enumerate(CONTESTED_STATUSES)}
+    return sorted(entry.claims, key=lambda claim: rank.get(claim.status, len(rank)))
+
+
+def latest_first(events: list[Event]) -> list[Event]:
+    """Days newest first; within a day, the order of the timeline (a response after what it answers)."""
+    return sorted(events, key=lambda e: (e.entry.date.year, e.entry.date.month or 0, e.entry.date.day or 0),
+                  reverse=True)  # sorted() keeps equal keys in their order, reverse=True too
+
+
+def last_updated(events: list[Event]):
+    """The date the timeline is current to: the latest day of any event or source. Taken from the
+    content, so a build stays byte-identical whatever the clock says."""
+    days = [d for e in events for d in (e.entry.end_date or e.entry.date, *(s.date for s in e.entry.sources))
+            if d is not None and d.day]
+    latest = max(days, key=lambda d: d.first_day) if days else None
+    return latest and EventDate(latest.year, latest.month, latest.day)  # the day: times are no news here
 
 
 def link_chains(events: list[Event]) -> None:
@@ -123,7 +206,10 @@ class Timeline:
     years: list[Term]
     categories: list[Term]
     actors: list[Term]
-    tags: list[Term]
+    tags: list[Term]  # one field for each of kinds.TERM_KINDS, named by its folder
+
+    def terms(self, kind: TermKind) -> list[Term]:
+        return getattr(self, kind.folder)
 
     @property
     def by_id(self) -> dict[str, Event]:
@@ -159,33 +245,22 @@ def make_timeline(config: SiteConfig, events: list[Event], pages: list[Page]) ->
         event.next = events[position + 1] if position + 1 < len(events) else None
     link_chains(events)
 
-    categories = {slug: Term("categories", slug, c.name, c.description, c.colour, c.symbol)
-                  for slug, c in config.categories.items()}
-    actors = {slug: Term("actors", slug, a.name, a.description, a.colour) for slug, a in config.actors.items()}
-    tags: dict[str, Term] = {}
-    years: dict[int, Term] = {}
+    return Timeline(config, events, sorted(pages, key=lambda p: p.slug),
+                    **{kind.folder: make_terms(kind, config, events) for kind in TERM_KINDS})
+
+
+def make_terms(kind: TermKind, config: SiteConfig, events: list[Event]) -> list[Term]:
+    """The terms of one kind, each with its events in date order: the config's own in its order (editors
+    choose it), or those the entries name, sorted."""
+    terms = {slug: Term(kind.folder, slug, term.name, term.description, term.colour, getattr(term, "symbol", ""))
+             for slug, term in kind.defined(config).items()} if kind.defined else {}
+    names = kind.names
     for event in events:
-        entry = event.entry
-        categories[entry.category].events.append(event)
-        for actor in entry.actors:
-            actors[actor].events.append(event)
-        for tag in entry.tags:
-            if tag not in tags:
-                tags[tag] = Term("tags", tag, tag)
-            tags[tag].events.append(event)
-        year = entry.date.year
-        if year not in years:
-            years[year] = Term("years", str(year), str(year))
-        years[year].events.append(event)
-    return Timeline(
-        config=config,
-        events=events,
-        pages=sorted(pages, key=lambda p: p.slug),
-        years=[years[y] for y in sorted(years)],
-        categories=list(categories.values()),  # the config's order: editors choose it
-        actors=list(actors.values()),
-        tags=[tags[t] for t in sorted(tags)],
-    )
+        for name in names(event.entry):
+            if name not in terms:
+                terms[name] = Term(kind.folder, name, kind.term_name(config, name))
+            terms[name].events.append(event)
+    return list(terms.values()) if kind.defined else [terms[name] for name in sorted(terms, key=kind.order)]
 
 
 def moved_in_timeline(timeline: Timeline, before: dict[Event, EventEntry]) -> Timeline:
@@ -222,31 +297,23 @@ def moved_in_timeline(timeline: Timeline, before: dict[Event, EventEntry]) -> Ti
         for member in chain:
             member.chain = chain
 
-    def regrouped(terms: list[Term], names, make_term=None) -> list[Term]:
-        """`terms` with the moved events taken out of those they were in and put in those they are in now
-        (`names(entry)`), made with `make_term` when new; a tag or year left without events goes."""
-        wanted = {name for event, entry in before.items() for name in (*names(entry), *names(event.entry))}
-        by_slug = {term.slug: term for term in terms}
-        for slug in wanted:
-            term = by_slug.get(slug) or make_term(slug)
-            listed = [e for e in term.events if e not in before]
-            for event in before:
-                if slug in names(event.entry):
-                    insort(listed, event, key=by_key)
-            by_slug[slug] = replace(term, events=listed)
-        return [term for term in by_slug.values() if term.events or make_term is None]
+    terms = {kind.folder: _regrouped(kind, timeline.config, timeline.terms(kind), before) for kind in TERM_KINDS}
+    return Timeline(timeline.config, events, timeline.pages, **terms)
 
-    def year(entry: EventEntry) -> tuple[str]:
-        return (str(entry.date.year),)
 
-    years = regrouped(timeline.years, year, lambda slug: Term("years", slug, slug))
-    tags = regrouped(timeline.tags, lambda entry: entry.tags, lambda slug: Term("tags", slug, slug))
-    return Timeline(
-        config=timeline.config,
-        events=events,
-        pages=timeline.pages,
-        years=sorted(years, key=lambda term: int(term.slug)),
-        categories=regrouped(timeline.categories, lambda entry: (entry.category,)),
-        actors=regrouped(timeline.actors, lambda entry: entry.actors),
-        tags=sorted(tags, key=lambda term: term.slug),
-    )
+def _regrouped(kind: TermKind, config: SiteConfig, terms: list[Term], before: dict[Event, EventEntry]) -> list[Term]:
+    """`terms` with the moved events taken out of those they were in and put in those they are in now;
+    a term the entries made goes when left without events."""
+    names, by_key = kind.names, Event.sort_key
+    wanted = {name for event, entry in before.items() for name in (*names(entry), *names(event.entry))}
+    by_slug = {term.slug: term for term in terms}
+    for slug in wanted:
+        term = by_slug.get(slug) or Term(kind.folder, slug, kind.term_name(config, slug))
+        listed = [e for e in term.events if e not in before]
+        for event in before:
+            if slug in names(event.entry):
+                insort(listed, event, key=by_key)
+        by_slug[slug] = replace(term, events=listed)
+    if kind.defined:
+        return list(by_slug.values())
+    return sorted((term for term in by_slug.values() if term.events), key=lambda term: kind.order(term.slug))

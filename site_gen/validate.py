@@ -11,11 +11,10 @@ from pydantic import BaseModel, ValidationError
 
 from .content import RawEntry, display_path, leads_outside, line_of, outside_problem
 from .model import CONTROL, ID, EventEntry, PageEntry, SiteConfig, control_character_problem
+from .pages import URL_FOLDERS
 from .problems import Problem
 
-# Top-level URL folders the generator writes itself; a free page may not take one.
-RESERVED_PATHS = {"events", "years", "categories", "actors", "tags", "static", "schema", "embed",
-                  "feeds", "data", "search", "404", "index", "map", "media"}
+RESERVED_PATHS = URL_FOLDERS  # top-level URL folders the generator writes itself; a free page may not take one
 
 
 @dataclass(frozen=True)

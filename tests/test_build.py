@@ -57,19 +57,24 @@ def test_event_page_structure(project):
     project.run("build", check=True)
     soup = BeautifulSoup((project.output / "events/launch/index.html").read_text(), "html.parser")
     assert soup.select_one("header time")["datetime"] == "2026-01-04T07:50+09:00"
-    assert soup.select_one("header time").get_text() == "4 January 2026, 07:50 (UTC+09:00)"
+    assert soup.select_one("header time").get_text() == "4 January 2026, 07:50 KST"
     rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in soup.select(".figures tbody tr")]
     assert rows == [["range (sources differ)", "about 900 km", "JCS"], ["about 1,000 km", "KCNA"]]
     claim = soup.select_one(".claims .claim")
     assert "status-disputed" in claim["class"]
-    assert claim.select_one(".status").get_text() == "Disputed"
-    assert "Disputed by Press reports." in claim.get_text()
-    responses = soup.find("h3", string="Responses").find_next("ul")
-    assert [a["href"] for a in responses.find_all("a")] == ["../../events/reply/index.html"]
+    assert claim.select_one(".status").get_text(" ", strip=True) == "! Disputed"  # shape (aria-hidden) and word
+    # with no link for the disputer, the reader is pointed to the sources (issue 17)
+    assert "Disputed by Press reports: see the sources." in " ".join(claim.get_text().split())
+    # the thread as a small timeline (issue 17): the page's own event unlinked, the response linked
+    steps = soup.select("ol.thread-timeline > li")
+    assert [a["href"] for step in steps for a in step.select("a:not(.category)")] == ["../../events/reply/index.html"]
+    assert "a response to this event" in steps[1].get_text()
     assert soup.select_one(".sources a")["href"] == "https://example.com/report"
     assert soup.find("a", rel="next")["href"] == "../../events/reply/index.html"
     reply = BeautifulSoup((project.output / "events/reply/index.html").read_text(), "html.parser")
-    assert reply.find("h3", string="Responds to").find_next("a")["href"] == "../../events/launch/index.html"
+    first = reply.select_one("ol.thread-timeline > li")
+    assert first.select_one("a:not(.category)")["href"] == "../../events/launch/index.html"
+    assert "this event responds to it" in first.get_text()
 
 
 def test_two_builds_are_byte_identical(project, tmp_path):
@@ -181,7 +186,7 @@ def test_large_timelines_page_their_lists_and_keep_the_index_short(project):
     assert second.find("a", rel="next")["href"] == "../../../../tags/srbm/page/3/index.html"
     index = BeautifulSoup((out / "index.html").read_text(), "html.parser")
     shown = [li["id"] for li in index.select("#timeline li.event")]
-    assert 100 <= len(shown) <= 150 and shown[-1] == "e259"  # the latest, in whole months
-    assert index.select_one(".year-nav a")["href"] == "years/2024/index.html"  # 2024 is not on the index
-    assert index.select_one(".year-nav li:last-child a")["href"] == "#year-2026"
+    assert 100 <= len(shown) <= 150 and shown[0] == "e259"  # the latest (first since issue 17), in whole months
+    assert index.select_one(".year-nav li:last-child a")["href"] == "years/2024/index.html"  # not on the index
+    assert index.select_one(".year-nav a")["href"] == "#year-2026"  # years newest first too
     assert [(p, r) for p, r, f in local_references(out) if not f.is_file()] == []

@@ -32,14 +32,21 @@ def test_the_bundled_content_has_at_least_25_sourced_events(timeline):
                                                      "diplomacy"}
 
 
-def test_index_lists_every_event_in_date_order(bundled_site, timeline):
+def test_index_lists_every_event_latest_first_and_the_chronological_page_oldest_first(bundled_site, timeline):
+    # Since issue 17 the index opens on the latest day; within a day the timeline's order stays, so a
+    # response still follows the launch it answers. /chronological/ has them all oldest first.
     page = soup(bundled_site / "index.html")
     links = [a["href"] for a in page.select("ol.timeline .event-title a")]
-    assert links == [f"events/{event.id}/index.html" for event in timeline.events]
-    starts = [card.select_one(".meta time")["datetime"] for card in page.select("ol.timeline li.event")]
-    assert starts == [event.entry.date.iso() for event in timeline.events]
+    newest_days_first = sorted(timeline.events, key=lambda e: e.entry.date.first_day, reverse=True)
+    assert links == [f"events/{event.id}/index.html" for event in newest_days_first]
+    assert links.index(f"events/{LAUNCH}/index.html") < links.index("events/2026-01-04-nso-emergency-meeting/index.html")
     years = [h.get_text() for h in page.select("section.year > h2")]
-    assert years == sorted(set(years))
+    assert years == sorted(set(years), reverse=True)
+    oldest = soup(bundled_site / "chronological/index.html")
+    links = [a["href"] for a in oldest.select("ol.timeline .event-title a")]
+    assert links == [f"../events/{event.id}/index.html" for event in timeline.events]
+    starts = [card.select_one(".meta time")["datetime"] for card in oldest.select("ol.timeline li.event")]
+    assert starts == [event.entry.date.iso() for event in timeline.events]
 
 
 def test_every_event_page_has_title_date_category_and_sources(bundled_site, timeline):
@@ -68,18 +75,26 @@ def test_the_seed_articles_retaliation_claim_is_a_disputed_claim_not_a_fact(bund
     claims = [li for li in page.select(".claims li.claim") if "retaliation" in li.get_text()]
     assert len(claims) == 1
     assert "status-disputed" in claims[0]["class"]
-    assert claims[0].select_one(".status").get_text() == "Disputed"
+    # told by word and by shape (issue 17): a "!" that screen readers skip, then the word
+    status = claims[0].select_one(".status")
+    assert status.select_one(".status-shape[aria-hidden=true]").get_text() == "!"
+    assert status.get_text(" ", strip=True) == "! Disputed"
+    # and it comes first, before the three unverified ones, though it is written last
+    assert page.select(".claims li.claim")[0] is claims[0]
+    assert "Disputed by Contemporary press reports" in claims[0].get_text(" ")
     assert "retaliation" not in page.select_one(".lede").get_text()
 
 
 def test_threads_can_be_followed_both_ways(bundled_site, timeline):
+    # the event page shows the whole thread as a small timeline, the page's own event unlinked
     launch = soup(bundled_site / "events" / LAUNCH / "index.html")
-    responses = launch.find("h3", string="Responses").find_next("ul")
-    hrefs = {a["href"] for a in responses.find_all("a")}
-    assert "../../events/2026-01-04-nso-emergency-meeting/index.html" in hrefs
-    assert "../../events/2026-01-04-indopacom-statement/index.html" in hrefs
+    steps = launch.select("ol.thread-timeline > li")
+    hrefs = [a["href"] for step in steps for a in step.select("a:not(.category)")]
+    assert hrefs == ["../../events/2026-01-04-indopacom-statement/index.html",
+                     "../../events/2026-01-04-nso-emergency-meeting/index.html"]
+    assert steps[0].select_one("strong[aria-current=page]").get_text() == launch.h1.get_text()
     lee = soup(bundled_site / "events/2026-01-20-lee-likens-drone-flight-to-firing-shots/index.html")
-    answered = {a["href"] for a in lee.find("h3", string="Responds to").find_next("ul").find_all("a")}
+    answered = {a["href"] for a in lee.select("ol.thread-timeline a:not(.category)")}
     assert "../../events/2026-01-13-kim-yo-jong-demands-apology/index.html" in answered
     thread = [event.id for event in timeline.by_id["2026-01-10-kpa-accuses-seoul-of-drone-incursions"].thread()]
     assert thread[0] == "2026-01-10-kpa-accuses-seoul-of-drone-incursions"

@@ -139,8 +139,18 @@ def test_timelinejs_export_follows_its_format(bundled_site, timeline):
     data = json.loads((bundled_site / "data/timeline.json").read_text())
     assert data["title"]["text"]["headline"] == timeline.config.title
     slide = next(s for s in data["events"] if s["unique_id"] == LAUNCH)
-    assert slide["start_date"] == {"year": 2026, "month": 1, "day": 4, "hour": 7, "minute": 50,
-                                   "display_date": "4 January 2026, 07:50 (UTC+09:00)"}
+    # days only, so TimelineJS keeps a same-day response after the launch (it takes no time for midnight);
+    # the time is kept in display_date, as a newsroom writes it
+    assert slide["start_date"] == {"year": 2026, "month": 1, "day": 4,
+                                   "display_date": "4 January 2026, 07:50 KST (UTC+09:00)"}
+    order = [s["unique_id"] for s in data["events"]]
+    assert order.index(LAUNCH) < order.index("2026-01-04-nso-emergency-meeting")
+    text = slide["text"]["text"]
+    # the safeguards TimelineJS has no field for are in the slide text
+    assert "<strong>Disputed:</strong> The launch was retaliation" in text and "(paraphrased)" in text  # not a quotation
+    assert "range: about 1,000 km (KCNA)" in text and "range: about 900 km (South Korea JCS)" in text
+    assert "Range: 900–1,000 km, sources differ." in text
+    assert "Article URL not recorded; cited by title." in text  # a source's note
     assert slide["group"] == "Provocation"
     assert slide["text"]["headline"].startswith("North Korea fires")
     assert 'href="https://world.kbs.co.kr/' in slide["text"]["text"]  # sources survive as links

@@ -66,5 +66,12 @@ def test_timed_events_on_one_day_sort_by_instant():
 
 def test_display_range():
     start, end = parse_event_date("2025-05-08T08:10+09:00"), parse_event_date("2025-05-08T09:20+09:00")
-    assert display_range(start, end) == "8 May 2025, 08:10 (UTC+09:00) – 8 May 2025, 09:20 (UTC+09:00)"
-    assert display_range(start, None) == start.display()
+    # as a newsroom writes it (issue 17): one day, one zone name; without a zone, the offset
+    assert display_range(start, end, "Asia/Seoul") == "8 May 2025, 08:10–09:20 KST"
+    assert display_range(start, end) == "8 May 2025, 08:10–09:20 UTC+09:00"
+    assert display_range(start, None, "Asia/Seoul") == "8 May 2025, 08:10 KST"
+    # a zone whose offset is not the one written does not lend its name
+    assert display_range(start, None, "Europe/Paris") == "8 May 2025, 08:10 UTC+09:00"
+    assert display_range(parse_event_date("2026-01-04"), parse_event_date("2026-01-06")) == \
+        "4 January 2026 – 6 January 2026"
+    assert display_range(parse_event_date("2026-01-04T00:30Z"), None, "UTC") == "4 January 2026, 00:30 UTC"

@@ -113,8 +113,8 @@ def check_cns_entries(found: dict[str, tuple[dict, str]]) -> None:
     assert front["tags"] == ["icbm", "cns-import"]
     assert "Outcome: Success. Status: Confirmed." in front["summary"]
     database, *cited = front["sources"]
-    assert (database["publisher"], database["title"], database["url"]) == (
-        "James Martin Center for Nonproliferation Studies (CNS) / Nuclear Threat Initiative", CNS, DB_URL)
+    assert (database["publisher"], database["title"], database["url"], database["kind"]) == (
+        "James Martin Center for Nonproliferation Studies (CNS) / Nuclear Threat Initiative", CNS, DB_URL, "database")
     assert [(s["publisher"], s["url"]) for s in cited] == [
         ("kcna.kp", "https://www.kcna.kp/en/article/1.kcmsf"),
         ("en.yna.co.kr", "https://en.yna.co.kr/view/AEN20170704001")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from site_gen.build import Builder, Project
+from site_gen.preview.edits import PreviewBuilder
 
 
 def seed(project):
@@ -74,7 +75,7 @@ def edit_page(p):
                                   delete_entry, edit_template, edit_config, edit_page])
 def test_incremental_render_equals_cold_render(project, edit):
     seed(project)
-    warm = Builder(Project(project.root))
+    warm = PreviewBuilder(Project(project.root))
     warm.render()
     edit(project)
     _, incremental = warm.render()
@@ -119,6 +120,15 @@ IN_PLACE = {edit_body, edit_title, edit_summary_of_a_linked_event, edit_body_and
 RESHAPED = {edit_date, edit_date_of_a_linked_event, edit_category, edit_tags, edit_responds_to}
 
 
+def split_lists(monkeypatch, per_page: int) -> None:
+    """Term pages of `per_page` events, for every kind of term that splits its lists into pages."""
+    from site_gen.kinds import TERM_KINDS  # noqa: PLC0415
+
+    for kind in TERM_KINDS:
+        if kind.per_page:
+            monkeypatch.setattr(kind, "per_page", per_page)
+
+
 def made(files: dict) -> dict:
     from site_gen.render import Deferred  # noqa: PLC0415
 
@@ -131,17 +141,17 @@ def made(files: dict) -> dict:
 @pytest.mark.parametrize("edit", [*IN_PLACE, *RESHAPED, add_entry, delete_entry, edit_template, edit_config,
                                   edit_page])
 def test_a_watched_edit_renders_what_a_cold_render_gives(project, edit, per_page, lazy, drafts, monkeypatch):
-    monkeypatch.setattr("site_gen.render.PER_PAGE", per_page)
+    split_lists(monkeypatch, per_page)
     seed(project)
-    warm = Builder(Project(project.root), drafts=drafts)
+    warm = PreviewBuilder(Project(project.root), drafts=drafts)
     made(warm.render(lazy=lazy)[1])
     before = snapshot(project.root)
     edit(project)
     changed = changed_paths(before, snapshot(project.root)) or {str(project.root / "content/events/d-other.md")}
     _, incremental = warm.render(lazy=lazy, changed=changed)
     incremental = made(incremental)
-    assert warm.updated_in_place == (edit in IN_PLACE or (drafts and edit in RESHAPED))
-    assert warm.reshaped == (drafts and edit in RESHAPED)
+    assert (warm.taken is not None) == (edit in IN_PLACE or (drafts and edit in RESHAPED))
+    assert (warm.taken is not None and warm.taken.reshaped) == (drafts and edit in RESHAPED)
     _, cold = Builder(Project(project.root), drafts=drafts).render()
     assert incremental.keys() == cold.keys()
     assert [path for path in cold if incremental[path] != cold[path]] == []
@@ -153,7 +163,7 @@ def test_a_watched_edit_that_breaks_an_entry_reports_it_and_recovers(project):
     from site_gen.problems import BuildError  # noqa: PLC0415
 
     seed(project)
-    warm = Builder(Project(project.root))
+    warm = PreviewBuilder(Project(project.root))
     _, first = warm.render()
     path = project.root / "content/events/d-other.md"
     good = path.read_text()
@@ -181,7 +191,7 @@ def test_a_watched_edit_that_reshapes_the_timeline_is_checked_against_the_other_
     from site_gen.problems import BuildError  # noqa: PLC0415
 
     seed(project)
-    warm = Builder(Project(project.root), drafts=True)
+    warm = PreviewBuilder(Project(project.root), drafts=True)
     _, first = warm.render(lazy=True)
     path = project.root / f"content/events/{edit}.md"
     good = path.read_text()
@@ -205,7 +215,7 @@ def test_names_with_stray_spaces_are_read_as_the_model_reads_them_by_builds_and_
     """The model strips the spaces around a text; the checks across entries must too, or a full build
     rejects (or, for an id, silently drops) what the preview's in-place path accepts."""
     seed(project)
-    warm = Builder(Project(project.root), drafts=True)
+    warm = PreviewBuilder(Project(project.root), drafts=True)
     warm.render(lazy=True)
     path = project.event("e-later", date="2026-01-27", **{"actors": ["north-korea"], **fields})
     _, incremental = warm.render(lazy=True, changed={str(path)})
@@ -216,7 +226,7 @@ def test_names_with_stray_spaces_are_read_as_the_model_reads_them_by_builds_and_
 
 def test_a_body_edit_redraws_only_the_pages_that_show_the_event(project):
     seed(project)
-    warm = Builder(Project(project.root))
+    warm = PreviewBuilder(Project(project.root))
     _, first = warm.render()
     total = warm.renderer.rendered_last
     edit_body(project)
@@ -232,7 +242,7 @@ def test_lazy_data_files_are_made_on_first_use_and_equal_eager_ones(project):
     from site_gen.render import Deferred  # noqa: PLC0415
 
     seed(project)
-    warm = Builder(Project(project.root))
+    warm = PreviewBuilder(Project(project.root))
     _, lazy = warm.render(lazy=True)
     deferred = {path for path, data in lazy.items() if isinstance(data, Deferred)}
     assert {"search-index.js", "data/events.json", "feeds/atom.xml"} <= deferred
@@ -253,7 +263,7 @@ def output_files(folder) -> dict:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_cached_command_line_builds_equal_fresh_ones_after_every_edit(project, tmp_path, jobs):
-    from site_gen.build import PARALLEL_FROM  # noqa: PLC0415
+    from site_gen.parallel import PARALLEL_FROM  # noqa: PLC0415
 
     seed(project)
     for i in range(PARALLEL_FROM if jobs == "2" else 0):  # enough pages for the forked workers to run
@@ -306,7 +316,7 @@ def test_a_build_with_nothing_changed_writes_nothing(project):
 def test_parallel_and_serial_builds_find_the_same_problems_and_pages(project, tmp_path):
     """A cold build with many entries reads, checks and converts them in forked workers: what it reports,
     and what it makes, must be what one process finds."""
-    from site_gen.build import PARALLEL_FROM  # noqa: PLC0415
+    from site_gen.parallel import PARALLEL_FROM  # noqa: PLC0415
 
     seed(project)
     for i in range(PARALLEL_FROM):
@@ -333,10 +343,11 @@ def test_a_large_site_draws_each_heavy_file_in_a_fresh_process_with_the_same_res
     """From FRESH_FROM events the files covering every event are drawn in processes of their own (for
     memory): the same files, and the same template problems, as one process draws."""
     import site_gen.build as build_module  # noqa: PLC0415
+    import site_gen.parallel as parallel  # noqa: PLC0415
 
     seed(project)
-    monkeypatch.setattr(build_module, "FRESH_FROM", 1)
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "FRESH_FROM", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     site = Project(project.root)
     build_module.build(site, tmp_path / "one", jobs=1, use_cache=False)
     build_module.build(site, tmp_path / "many", jobs=2, use_cache=False)
@@ -355,7 +366,7 @@ def test_a_draft_left_out_of_a_parallel_build_is_checked_in_full_when_drafts_are
     """Forked workers keep only the front-matter fields the checks across entries read (validate.slimmed);
     the cache keeps that cut-down entry. A draft is left unchecked without --drafts, so the next build
     with --drafts must read its fields again from its text, not validate the cut-down ones."""
-    from site_gen.build import PARALLEL_FROM  # noqa: PLC0415
+    from site_gen.parallel import PARALLEL_FROM  # noqa: PLC0415
 
     seed(project)
     for i in range(PARALLEL_FROM):
@@ -380,12 +391,12 @@ def test_a_page_made_when_asked_for_reports_a_template_failure_with_its_line(pro
     assert "{% block title %}" in text.split("\n")[2]
     template.write_text(text.replace("{% block title %}", '{% block title %}{% if e.title == "Boom" %}{{ 1 // 0 }}'
                                      "{% endif %}", 1))
-    warm = Builder(Project(project.root))
+    warm = PreviewBuilder(Project(project.root))
     warm.render(lazy=True)
     edit_title_to = project.event("a-launch", date="2026-01-04T07:50+09:00", actors=["north-korea"], tags=["srbm"],
                                   title="Boom")
     _, files = warm.render(lazy=True, changed={str(edit_title_to)})
-    assert warm.updated_in_place
+    assert warm.taken is not None
     page = files["events/a-launch/index.html"]
     assert isinstance(page, Deferred)
     with pytest.raises(BuildError) as caught:

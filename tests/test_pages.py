@@ -97,3 +97,49 @@ def test_project_site_under_a_sub_path_has_no_broken_internal_reference(static_s
             target = urljoin(start + "some/missing/page/", ref)
             with urllib.request.urlopen(target, timeout=10) as response:
                 assert response.status == 200, ref
+
+
+def test_workflow_restores_the_build_cache_and_last_output_before_building():
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]["steps"]
+    names = [step.get("uses", "").split("@")[0] or step.get("run", "") for step in steps]
+    cache_at = names.index("actions/cache")
+    build_at = next(i for i, name in enumerate(names) if "site-gen build" in name)
+    assert cache_at < build_at
+    cache = steps[cache_at]["with"]
+    assert set(cache["path"].split()) == {".cache/site-gen", "output"}
+    assert "${{ github.sha }}" in cache["key"]  # each run saves its own; the newest is restored
+    assert cache["key"].startswith(cache["restore-keys"])
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build(folder: Path) -> str:
+    result = subprocess.run([sys.executable, "-m", "site_gen", "build", "--base-url", BASE_URL], cwd=folder,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_deploy_with_the_restored_cache_draws_only_what_an_edit_changed(tmp_path):
+    """What the workflow does on two pushes: a fresh checkout in the same folder each time, the second
+    with the first one's cache and output restored. Its output must equal a cold build's."""
+    work, saved = tmp_path / "work", tmp_path / "saved"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(work)], check=True)
+    first = _build(work)
+    shutil.copytree(work / ".cache/site-gen", saved / ".cache/site-gen")
+    shutil.copytree(work / "output", saved / "output")
+    shutil.rmtree(work)
+    subprocess.run(["git", "clone", "-q", str(REPO), str(work)], check=True)
+    entry = sorted((work / "content/events").glob("*.md"))[0]
+    entry.write_text(entry.read_text(encoding="utf-8").rstrip("\n") + "\n\nOne more sentence.\n", encoding="utf-8")
+    shutil.copytree(saved, work, dirs_exist_ok=True)
+    second = _build(work)
+    drawn = lambda out: int(out.split("(")[1].split()[0])  # "Built … (N files drawn, …"
+    assert 0 < drawn(second) < drawn(first) / 4, (first, second)
+    incremental = _listing(work / "output")
+    shutil.rmtree(work / "output")
+    shutil.rmtree(work / ".cache")
+    _build(work)
+    assert _listing(work / "output") == incremental

@@ -822,8 +822,8 @@ def test_every_output_path_of_a_site_is_made_once(project):
 
 
 def test_media_files_are_checked_before_they_are_published(project, tmp_path):
-    """validate.validate_media: the check for the files that the build copies from content/media/ as they are.
-    (The build does not call it yet: build.py is to call it in Builder.load; see the report.)"""
+    """validate.validate_media: the check for the files that the build copies from content/media/ as they are
+    (test_page_kinds.py checks that the build and the preview run it)."""
     from site_gen.validate import validate_media  # noqa: PLC0415
 
     media = project.root / "content/media"

@@ -169,7 +169,7 @@ def test_content_types(preview, path, kind):
 
 def test_content_types_do_not_depend_on_the_machine():
     """Each kind of file a site holds has its type fixed in serve.py, not left to /etc/mime.types."""
-    from site_gen.serve import content_type  # noqa: PLC0415
+    from site_gen.preview.http import content_type  # noqa: PLC0415
 
     for name in ("a.html", "a.css", "a.js", "a.json", "a.xml", "a.svg", "a.ics", "a.csv", "a.png", "a.txt",
                  "a.jpg", "a.webp", "A.PNG"):
@@ -296,7 +296,7 @@ def test_an_unexpected_error_in_a_rebuild_keeps_the_preview_alive(site):
     import io  # noqa: PLC0415
 
     from site_gen.build import Project  # noqa: PLC0415
-    from site_gen.serve import Preview as PreviewState  # noqa: PLC0415
+    from site_gen.preview import Preview as PreviewState  # noqa: PLC0415
 
     log = io.StringIO()
     preview = PreviewState(Project(site.root), "127.0.0.1", 0, out=log)
@@ -322,14 +322,14 @@ def test_the_collector_waits_for_the_watcher_to_be_idle(site):
     import io  # noqa: PLC0415
 
     from site_gen.build import Project  # noqa: PLC0415
-    from site_gen.serve import Preview as PreviewState  # noqa: PLC0415
+    from site_gen.preview import Preview as PreviewState  # noqa: PLC0415
 
     preview = PreviewState(Project(site.root), "127.0.0.1", 0, out=io.StringIO())
     preview.rebuild()
-    preview.collect_garbage()
+    preview.watcher.collect()
     collector_on_at_reload = []
     preview.reload_tabs = lambda: collector_on_at_reload.append(gc.isenabled())
-    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher = threading.Thread(target=preview.watcher.watch, daemon=True)
     watcher.start()
     try:
         time.sleep(1.5)  # the watcher is live and has caught up
@@ -339,13 +339,13 @@ def test_the_collector_waits_for_the_watcher_to_be_idle(site):
         while not collector_on_at_reload and time.monotonic() < deadline:
             time.sleep(0.01)
         assert collector_on_at_reload == [False]
-        assert preview.builder.reshaped
-        while (preview._garbage or not gc.isenabled()) and time.monotonic() < deadline:
+        assert preview.builder.taken.reshaped
+        while (preview.watcher.owed or not gc.isenabled()) and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert gc.isenabled() and preview._garbage == ""
+        assert gc.isenabled() and preview.watcher.owed == ""
         assert "06:50" in preview.state.files["events/launch/index.html"]().decode()
     finally:
-        preview._stop.set()
+        preview.watcher.stop.set()
         watcher.join(timeout=10)
         gc.enable()
 
@@ -365,7 +365,7 @@ def test_only_loopback_names_are_answered(preview):
 
 
 def test_loopback_is_recognised_in_any_spelling():
-    from site_gen.serve import _is_loopback  # noqa: PLC0415
+    from site_gen.preview.http import _is_loopback  # noqa: PLC0415
 
     for host in ("127.0.0.1", "127.1", "127.000.000.001", "::1", "[::1]", "::ffff:127.0.0.1", "localhost"):
         assert _is_loopback(host), host
@@ -392,7 +392,7 @@ def test_catching_up_builds_again_only_what_was_saved_while_the_watcher_started(
 
     from site_gen.build import Project  # noqa: PLC0415
     from site_gen.manifest import read_inputs  # noqa: PLC0415
-    from site_gen.serve import Preview as PreviewState  # noqa: PLC0415
+    from site_gen.preview import Preview as PreviewState  # noqa: PLC0415
 
     path = site.root / "content/events/launch.md"
     original = path.read_text()
@@ -402,7 +402,7 @@ def test_catching_up_builds_again_only_what_was_saved_while_the_watcher_started(
             path.write_text(original)  # as it was before the last case
             time.sleep(2.1)
         preview = PreviewState(Project(site.root), "127.0.0.1", 0, out=io.StringIO())
-        preview._inputs = read_inputs(site.root, {})  # as run() does, before the first build
+        preview.watcher.inputs = read_inputs(site.root, {})  # as run() does, before the first build
         if case == "first build failed":
             render = preview.builder.render
             preview.builder.render = lambda **options: 1 / 0
@@ -412,14 +412,14 @@ def test_catching_up_builds_again_only_what_was_saved_while_the_watcher_started(
         else:
             preview.rebuild()
         looked, rebuilt = [], []
-        look, rebuild = preview.saved_since_start, preview.rebuild
-        preview.saved_since_start = lambda: looked.append(1) or look()
+        look, rebuild = preview.watcher.saved_since_start, preview.rebuild
+        preview.watcher.saved_since_start = lambda: looked.append(1) or look()
         preview.rebuild = lambda *args, **options: rebuilt.append(options.get("changed")) or rebuild(*args, **options)
         if case in ("saved", "put back"):  # after the first build, before the watcher is live
             path.write_text(original.replace("The launch.", "The launch, caught up."))
         if case == "put back":
             path.write_text(original)
-        watcher = threading.Thread(target=preview.watch, daemon=True)
+        watcher = threading.Thread(target=preview.watcher.watch, daemon=True)
         watcher.start()
         try:
             deadline = time.monotonic() + 10
@@ -430,10 +430,10 @@ def test_catching_up_builds_again_only_what_was_saved_while_the_watcher_started(
             assert rebuilt == {"untouched": [], "saved": [{str(path)}], "put back": [{str(path)}],
                                "first build failed": [set()]}[case], case
             assert not preview.state.problems
-            assert preview.builder.updated_in_place is (case in ("saved", "put back"))  # not loaded afresh
+            assert (preview.builder.taken is not None) is (case in ("saved", "put back"))  # not loaded afresh
             body = preview.state.files["events/launch/index.html"]
             assert (b"The launch, caught up." in (body() if callable(body) else body)) is (case == "saved")
         finally:
-            preview._stop.set()
+            preview.watcher.stop.set()
             watcher.join(timeout=10)
             gc.enable()

@@ -99,18 +99,24 @@ def evaluate(rule: Rule, cells: dict, row: Row, ctx: Context) -> object:
     if isinstance(value, str) and rule.split:
         value = [piece.strip() for piece in value.split(rule.split) if present(piece) is not None] or None
     if value is not None and rule.pattern is not None:
-        value = [_matched(rule, v) for v in value] if isinstance(value, list) else _matched(rule, value)
+        value = [_matched(rule, v)[0] for v in value] if isinstance(value, list) else _matched(rule, value)
+        value = value[0] if len(value) == 1 else value
     if value is not None and rule.values is not None:
         lookup = (lambda v: rule.values.get(str(v).strip().lower(), v))
         value = [lookup(v) for v in value] if isinstance(value, list) else lookup(value)
     return rule.default if value is None else value
 
 
-def _matched(rule: Rule, value: object) -> dict:
-    match = rule.pattern.fullmatch(str(value).strip())
-    if not match:
-        raise ValueError(f"{value!r} does not match the pattern {rule.pattern.pattern!r}")
-    return {name: text for name, text in match.groupdict().items() if text is not None}
+def _matched(rule: Rule, value: object) -> list[dict]:
+    """The pattern's matches, one after another, covering the whole text: each an object of its groups."""
+    text, found, at = str(value).strip(), [], 0
+    while at < len(text) or not found:
+        match = rule.pattern.match(text, at)
+        if not match or (match.end() == at and found):
+            raise ValueError(f"{text[at:at + 80]!r} does not match the pattern {rule.pattern.pattern!r}")
+        found.append({name: part for name, part in match.groupdict().items() if part is not None})
+        at = match.end()
+    return found
 
 
 # ---------------------------------------------------------------- dates

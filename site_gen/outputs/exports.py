@@ -10,7 +10,8 @@ from html import escape
 from markupsafe import Markup
 
 from ..model import ExportedEvent
-from ..timeline import Event, Timeline
+from ..dates import display_range
+from ..timeline import Event, Timeline, claims_in_order
 
 
 def _json(data, indent: int | None = None) -> bytes:
@@ -73,6 +74,12 @@ def _figure(figure) -> str:
     return f"{figure.what}: {'about ' if figure.approximate else ''}{value} ({figure.by})"
 
 
+def _csv_source(source) -> str:
+    """A source in a CSV cell: publisher, title, address, then its kind and any archived copy."""
+    text = f"{source.publisher}: {source.title} <{source.url}> ({source.kind}"
+    return text + (f"; archived copy <{source.archived_url}>)" if source.archived_url else ")")
+
+
 def events_csv(timeline: Timeline) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -88,39 +95,96 @@ def events_csv(timeline: Timeline) -> bytes:
             "" if not e.location or e.location.lon is None else e.location.lon,
             e.summary, "; ".join(e.tags), "; ".join(e.responds_to), "; ".join(_figure(f) for f in e.figures),
             "; ".join(f"{c.text} ({c.status}, {c.by})" for c in e.claims),
-            "; ".join(f"{s.publisher}: {s.title} <{s.url}>" for s in e.sources),
+            "; ".join(_csv_source(s) for s in e.sources),
             event.body_markdown,  # last, so the columns before keep their places; site-gen import reads it back
         ])
     return out.getvalue().encode()
 
 
-def _tl_date(when) -> dict:
-    """A TimelineJS date object. TimelineJS has no time zones: the local time as written is given, and
-    display_date says which offset it is in."""
+def _tl_date(when, zone: str, keep_time: bool = True) -> dict:
+    """A TimelineJS date object; without `keep_time`, to the day only. TimelineJS has no time zones and
+    takes a missing time for midnight, so a same-day response without a time would come before the
+    07:50 launch it answers: on such days (mixed_days) slides are given days only, and keep the order
+    they are written in (TimelineJS's sort is stable), the timeline's. display_date keeps the time."""
     date = {"year": when.year}
-    for part in ("month", "day", "hour", "minute", "second"):
+    for part in ("month", "day", "hour", "minute", "second") if keep_time else ("month", "day"):
         if getattr(when, part) is not None:
             date[part] = getattr(when, part)
-    date["display_date"] = when.display()
+    shown = display_range(when, None, zone)
+    if when.hour is not None and not shown.endswith(when.offset_text() or "UTC"):
+        # the offset too, for readers anywhere and for importers (site-gen's own reads it back)
+        shown += f" (UTC{'' if when.offset_minutes == 0 else when.offset_text()})"
+    date["display_date"] = shown
     return date
 
 
-def timelinejs_item(timeline: Timeline, event: Event) -> str:
+def _timelinejs_source(source) -> str:
+    """A source in a slide's text: its link, publisher and kind, and any archived copy beside the original."""
+    archived = f' <a href="{escape(source.archived_url)}">archived copy</a>' if source.archived_url else ""
+    note = f" {escape(source.note)}" if source.note else ""
+    return (f'<li><a href="{escape(source.url)}">{escape(source.title)}</a> ({escape(source.publisher)}; '
+            f'{escape(source.kind_name)}){archived}{note}</li>')
+
+
+def _safeguards(event: Event) -> str:
+    """What TimelineJS has no field for, as slide text: claims with their status, and figures with who
+    reported them (where sources differ, side by side)."""
+    e = event.entry
+    parts = []
+    if e.figures:
+        rows = "".join(f"<li>{escape(_figure(f))}{f' ({escape(f.note)})' if f.note else ''}</li>" for f in e.figures)
+        differ = [flag for flag in event.flags if flag.kind == "figures"]
+        note = "".join(f"<p><strong>{escape(f.label)}: {escape(f.text)}.</strong></p>" for f in differ)
+        parts.append(f"<p>Figures, as each source reported them:</p>{note}<ul>{rows}</ul>")
+    if e.claims:
+        rows = "".join(f"<li><strong>{escape(c.status.capitalize())}:</strong> {_claim_text(c)} (claimed by "
+                       f"{escape(c.by)}){_disputers(c)}{f' {escape(c.note)}' if c.note else ''}</li>"
+                       for c in claims_in_order(e))
+        parts.append(f"<p>Claims:</p><ul>{rows}</ul>")
+    return "".join(parts)
+
+
+def _claim_text(claim) -> str:
+    """In quotation marks only when the entry says the words are the speaker's own."""
+    return f"“{escape(claim.text)}”" if claim.quote else f"{escape(claim.text)} (paraphrased)"
+
+
+def _disputers(claim) -> str:
+    if not claim.disputed_by:
+        return ""
+    names = [escape(who) if isinstance(who, str) else
+             (f'<a href="{escape(who.url)}">{escape(who.name)}</a>' if who.url else escape(who.name))
+             for who in claim.disputed_by]
+    return "; disputed by " + ", ".join(names) + "."
+
+
+def mixed_days(events: list[Event]) -> frozenset:
+    """Days holding both an event with a time and one without."""
+    timed, untimed = set(), set()
+    for event in events:
+        when = event.entry.date
+        if when.day:
+            (timed if when.hour is not None else untimed).add(when.first_day)
+    return frozenset(timed & untimed)
+
+
+def timelinejs_item(timeline: Timeline, event: Event, mixed: frozenset = frozenset()) -> str:
     """One event's TimelineJS slide, as JSON text."""
     base = timeline.config.base_url
+    zone = timeline.config.timezone
     e = event.entry
-    sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a> ({escape(s.publisher)})</li>'
-                      for s in e.sources)
+    sources = "".join(_timelinejs_source(s) for s in e.sources)
     slide = {
         "unique_id": event.id,
-        "start_date": _tl_date(e.date),
+        "start_date": _tl_date(e.date, zone, e.date.first_day not in mixed),
         "text": {"headline": escape(e.title),
-                 "text": f"<p>{escape(e.summary)}</p>{event.body_html}<p>Sources:</p><ul>{sources}</ul>"},
+                 "text": f"<p>{escape(e.summary)}</p>{event.body_html}{_safeguards(event)}"
+                         f"<p>Sources:</p><ul>{sources}</ul>"},
         "group": timeline.config.categories[e.category].name,
-        "display_date": event.date_display,
+        "display_date": display_range(e.date, e.end_date, zone),
     }
     if e.end_date:
-        slide["end_date"] = _tl_date(e.end_date)
+        slide["end_date"] = _tl_date(e.end_date, zone, e.date.first_day not in mixed)
     if e.image:
         slide["media"] = {"url": base + e.image.src, "alt": e.image.alt, "caption": e.image.alt,
                           "credit": e.image.credit + (" (AI-generated image)" if e.image.ai_generated else "")}
@@ -128,11 +192,13 @@ def timelinejs_item(timeline: Timeline, event: Event) -> str:
 
 
 def timelinejs(timeline: Timeline) -> bytes:
-    """TimelineJS JSON. Lossy: TimelineJS has no place for coordinates, figures, claims or sources, so the
-    sources go into each slide's text as links."""
+    """TimelineJS JSON. TimelineJS has no place for coordinates, figures, claims or sources, so figures
+    (with who reported them), claims (with their status) and sources (with their notes) go into each
+    slide's text; coordinates are left out."""
+    mixed = mixed_days(timeline.events)
     return _json_with_items({"title": {"text": {"headline": timeline.config.title,
                                                 "text": timeline.config.description}}},
-                            "events", (timelinejs_item(timeline, event) for event in timeline.events))
+                            "events", (timelinejs_item(timeline, event, mixed) for event in timeline.events))
 
 
 def json_ld(event: Event, base_url: str) -> Markup:

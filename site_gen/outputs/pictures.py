@@ -70,6 +70,77 @@ def month_chart(timeline: Timeline, url, events=None) -> Markup:
     return Markup("".join(parts))
 
 
+OVERVIEW_BINS = 60  # at most this many columns, whatever the number of events: each is a span of months
+
+
+def overview(timeline: Timeline, url) -> Markup:
+    """Every event at a glance, time to scale: one row per category, one column per span of months (as many
+    months as keep the columns at OVERVIEW_BINS or fewer). A cell's strength tells how many events it
+    holds, so 10,000 events draw no more than 34; each cell links to its first month on the year page."""
+    dated = [e for e in timeline.events if e.entry.date.month]
+    if not dated:
+        return Markup("")
+    first, last = dated[0].entry.date, dated[-1].entry.date
+    start = first.year * 12 + first.month - 1
+    span = last.year * 12 + last.month - start  # months from the first event's to the last one's, inclusive
+    step = -(-span // OVERVIEW_BINS)  # months per column, rounded up
+    columns = -(-span // step)
+    rows = [c for c in timeline.categories if c.events]
+    cells: Counter = Counter()
+    months: dict[tuple, int] = {}  # (row, column) -> the first month (counted from year 0) with events
+    for event in dated:
+        month = event.entry.date.year * 12 + event.entry.date.month - 1
+        key = (event.entry.category, (month - start) // step)
+        cells[key] += 1
+        months.setdefault(key, month)
+    densest = max(cells.values())
+    label_width, row_height, axis = 84, 13, 14
+    plot = 360 - label_width
+    width, height = 360, row_height * len(rows) + axis
+    cell = plot / columns
+    parts = [f'<svg class="overview" viewBox="0 0 {width} {height}" width="100%" '
+             f'aria-labelledby="overview-title"><title id="overview-title">Events over time, by category: '
+             f'{len(dated)} events from {MONTHS[first.month - 1]} {first.year} to {MONTHS[last.month - 1]} '
+             f'{last.year}</title>']
+    for number, row in enumerate(rows):
+        top = number * row_height
+        parts.append(f'<text class="row-label" data-category="{escape(row.slug)}" x="0" y="{top + 10}">'
+                     f'<tspan class="row-symbol">{escape(row.symbol)}</tspan> {escape(row.name)}</text>'
+                     f'<rect class="track" x="{label_width}" y="{top + 5}" width="{plot}" height="1"/>')
+        for column in range(columns):
+            count = cells.get((row.slug, column))
+            if not count:
+                continue
+            month = months[(row.slug, column)]
+            year, month_number = divmod(month, 12)
+            strength = 0.35 + 0.65 * math.sqrt(count / densest)  # the eye reads area: the root keeps 1 visible
+            href = url(f"/years/{year}/#month-{year}-{month_number + 1:02d}")
+            parts.append(f'<a href="{escape(href)}"><title>{escape(row.name)}, {MONTHS[month_number]} {year}'
+                         f'{" onwards" if step > 1 else ""}: {count} event{"s" if count != 1 else ""}</title>'
+                         f'<rect class="cell" data-category="{escape(row.slug)}" x="{label_width + column * cell:.1f}" '
+                         f'y="{top + 1}" width="{max(cell - 0.6, 1.5):.1f}" height="{row_height - 2}" '
+                         f'fill-opacity="{strength:.2f}"/></a>')
+    parts.extend(_year_ticks(start, step, columns, label_width, cell, height))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _year_ticks(start: int, step: int, columns: int, left: float, cell: float, height: int) -> list[str]:
+    """Year labels under the overview, at the column where each year begins, at least 34 px apart."""
+    ticks, last_x = [], -100.0
+    for column in range(columns):
+        first_month, end_month = start + column * step, start + (column + 1) * step
+        year = -(-first_month // 12)  # the first January in this column, if any
+        if year * 12 >= end_month:
+            continue
+        x = left + column * cell
+        if x - last_x >= 34 and x <= 360 - 24:
+            ticks.append(f'<rect class="tick" x="{x:.1f}" y="{height - 14}" width="1" height="4"/>'
+                         f'<text class="tick-label" x="{x:.1f}" y="{height - 1}">{year}</text>')
+            last_x = x
+    return ticks
+
+
 @lru_cache(maxsize=1)
 def outline() -> dict:
     return json.loads(OUTLINE.read_text(encoding="utf-8"))
@@ -94,31 +165,75 @@ def places(timeline: Timeline) -> list[dict]:
     return list(found.values())
 
 
-def event_map(timeline: Timeline, url) -> Markup:
-    """The outline of the Korean Peninsula and Japan with a numbered marker per place."""
-    data = outline()
-    lon_min, lat_min, lon_max, lat_max = data["bbox"]
-    squeeze = math.cos(math.radians((lat_min + lat_max) / 2))  # equirectangular, true to scale mid-map
-    scale = 40
-    width, height = (lon_max - lon_min) * squeeze * scale, (lat_max - lat_min) * scale
+MAP_WIDTH = 360  # viewBox units across: a phone shows the map at about this size, so text sizes hold
+MAP_MARGIN = 0.6  # degrees kept around the outermost places, at the least
 
-    def xy(lon: float, lat: float) -> str:
-        return f"{(lon - lon_min) * squeeze * scale:.1f},{(lat_max - lat) * scale:.1f}"
+
+def map_bounds(found: list[dict], bbox: list[float]) -> tuple[float, float, float, float]:
+    """(lon_min, lat_min, lon_max, lat_max): the places shown with a margin, at least 3 by 2 degrees
+    (a single place still gets its surroundings), inside the outline's own box."""
+    lon_min, lon_max = min(p["lon"] for p in found), max(p["lon"] for p in found)
+    lat_min, lat_max = min(p["lat"] for p in found), max(p["lat"] for p in found)
+    pad_lon = max(MAP_MARGIN, (lon_max - lon_min) * 0.25, (3 - (lon_max - lon_min)) / 2)
+    pad_lat = max(MAP_MARGIN, (lat_max - lat_min) * 0.25, (2 - (lat_max - lat_min)) / 2)
+    return (max(bbox[0], lon_min - pad_lon), max(bbox[1], lat_min - pad_lat),
+            min(bbox[2], lon_max + pad_lon), min(bbox[3], lat_max + pad_lat))
+
+
+def place_label(place: dict) -> str:
+    """The name most of a place's events give it (the first of those on a tie): short, for the map."""
+    names = Counter(event.entry.location.name for event in place["events"])
+    return max(place["names"], key=lambda name: names[name])
+
+
+def label_spot(x: float, y: float, length: float, width: float, height: float,
+               taken: list[tuple[float, float, float, float]]) -> tuple[float, float, str]:
+    """Where a marker's label goes (x, y, text-anchor): right of it, left, below or above, the first that
+    stays inside the map and clear of the labels placed so far (`taken`, which gets this one's box)."""
+    spots = [(x + 14, y + 4, "start", x + 14), (x - 14, y + 4, "end", x - 14 - length),
+             (x, y + 26, "middle", x - length / 2), (x, y - 16, "middle", x - length / 2)]
+    for lx, ly, anchor, left in spots:
+        box = (left, ly - 12, left + length, ly + 3)
+        inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+        if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+            taken.append(box)
+            return lx, ly, anchor
+    taken.append((spots[0][3], y - 8, spots[0][3] + length, y + 7))
+    return spots[0][:3]
+
+
+def event_map(timeline: Timeline, url) -> Markup:
+    """The outline of the region, framed on the places shown, with a numbered, named marker per place."""
+    data = outline()
+    box = data["bbox"]
+    every = places(timeline)
+    numbers = {id(place): number for number, place in enumerate(every, start=1)}
+    found = [p for p in every if box[0] <= p["lon"] <= box[2] and box[1] <= p["lat"] <= box[3]]
+    lon_min, lat_min, lon_max, lat_max = map_bounds(found, box) if found else box
+    squeeze = math.cos(math.radians((lat_min + lat_max) / 2))  # equirectangular, true to scale mid-map
+    scale = MAP_WIDTH / ((lon_max - lon_min) * squeeze)
+    width, height = MAP_WIDTH, (lat_max - lat_min) * scale
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - lon_min) * squeeze * scale, (lat_max - lat) * scale
 
     parts = [f'<svg class="map" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
              f'aria-labelledby="map-title"><title id="map-title">Map of event locations</title>',
              f'<rect class="sea" width="{width:.0f}" height="{height:.0f}"/>']
     for shape in data["shapes"]:
-        path = "".join("M" + "L".join(xy(lon, lat) for lon, lat in ring) + "Z" for ring in shape["rings"])
+        path = "".join("M" + "L".join("%.1f,%.1f" % xy(lon, lat) for lon, lat in ring) + "Z"
+                       for ring in shape["rings"])
         parts.append(f'<path class="land" d="{path}"><title>{escape(shape["name"])}</title></path>')
-    for number, place in enumerate(places(timeline), start=1):
-        if not (lon_min <= place["lon"] <= lon_max and lat_min <= place["lat"] <= lat_max):
-            continue
-        x, y = xy(place["lon"], place["lat"]).split(",")
+    taken: list[tuple[float, float, float, float]] = []
+    for place in found:
+        x, y = xy(place["lon"], place["lat"])
         count = len(place["events"])
+        label = f'{place_label(place)} ({count})'
+        lx, ly, anchor = label_spot(x, y, len(label) * 7.5, width, height, taken)
         parts.append(f'<a href="#{place["anchor"]}"><title>{escape(" / ".join(place["names"]))}: {count} '
-                     f'event{"s" if count != 1 else ""}</title><circle class="marker" cx="{x}" cy="{y}" r="11"/>'
-                     f'<text class="marker-label" x="{x}" y="{float(y) + 4:.1f}" text-anchor="middle">{number}'
-                     f'</text></a>')
+                     f'event{"s" if count != 1 else ""}</title><circle class="marker" cx="{x:.1f}" cy="{y:.1f}" r="10"/>'
+                     f'<text class="marker-label" x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">'
+                     f'{numbers[id(place)]}</text><text class="place-label" x="{lx:.1f}" '
+                     f'y="{ly:.1f}" text-anchor="{anchor}">{escape(label)}</text></a>')
     parts.append("</svg>")
     return Markup("".join(parts))

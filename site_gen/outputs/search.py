@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import nh3
 
+from ..dates import display_range
 from ..timeline import Event, Timeline
 from .exports import joined
 
@@ -22,19 +23,21 @@ def plain_text(body_html: str) -> str:
 
 
 def search_index(timeline: Timeline) -> bytes:
-    records = (json.dumps(_record(event), ensure_ascii=False, separators=(",", ":")).encode()
+    zone = timeline.config.timezone
+    records = (json.dumps(_record(event, zone), ensure_ascii=False, separators=(",", ":")).encode()
                for event in timeline.events)
     return joined(b"window.siteGenSearchIndex=[", records, b",", b"];\n")
 
 
-def _record(event: Event) -> dict:
+def _record(event: Event, zone: str) -> dict:
     entry = event.entry
     return {
         "id": event.id,
         "url": event.url.lstrip("/") + "index.html",
         "title": entry.title,
-        "date": event.date_display,
+        "date": display_range(entry.date, entry.end_date, zone),
         "summary": entry.summary,
         "text": plain_text(event.body_html),
         "sources": " ".join(f"{s.publisher} {s.title}" for s in entry.sources),
+        "flags": [f"{flag.label}: {flag.text}" for flag in event.flags],  # what is contested, as cards say it
     }

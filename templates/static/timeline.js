@@ -12,12 +12,13 @@
   var noMatch = document.getElementById("no-match");
   var results = document.getElementById("search-results");
   var resultList = results.querySelector("ol");
-  var search = form.elements.q;
+  var search = document.getElementById("q");  // in the header, a field of this form (form="filters")
   var index = null;       // the search records, once loaded
   var loading = null;     // the promise of loading them
   var matches = null;     // ids matching the current query, or null when there is none
 
   form.hidden = false;
+  document.getElementById("header-search").hidden = false;
 
   function fold(text) {
     // Case and accents do not matter: "Kyodo" finds "kyōdo".
@@ -67,6 +68,13 @@
     return found.map(function (f) { return f.item.record; });
   }
 
+  function cutAtWords(text, start, end) {
+    // Widen [start, end) to whole words, so a snippet never begins or ends inside one.
+    while (start > 0 && /\S/.test(text.charAt(start - 1))) start--;
+    while (end < text.length && /\S/.test(text.charAt(end))) end++;
+    return (start > 0 ? "…" : "") + text.slice(start, end).trim() + (end < text.length ? "…" : "");
+  }
+
   function snippet(record, query) {
     var word = fold(query).split(/\s+/).filter(Boolean)[0] || "";
     var text = record.summary;
@@ -75,8 +83,7 @@
       text = record.text + " " + record.sources;
       at = fold(text).indexOf(word);
     }
-    var start = Math.max(0, at - 60);
-    var piece = (start ? "…" : "") + text.slice(start, at + word.length + 100) + "…";
+    var piece = at < 0 ? cutAtWords(text, 0, 160) : cutAtWords(text, Math.max(0, at - 60), at + word.length + 100);
     var p = document.createElement("p");
     var hit = fold(piece).indexOf(word);
     if (!word || hit < 0) { p.textContent = piece; return p; }
@@ -101,25 +108,65 @@
       li.appendChild(date);
       li.appendChild(a);
       li.appendChild(snippet(record, query));
+      if (record.flags && record.flags.length) {
+        // What is contested, as the cards say it.
+        var flags = document.createElement("ul");
+        flags.className = "flags";
+        flags.setAttribute("aria-label", "Contested");
+        record.flags.forEach(function (text) {
+          var item = document.createElement("li");
+          item.className = "flag";
+          item.textContent = text;
+          flags.appendChild(item);
+        });
+        li.appendChild(flags);
+      }
       resultList.appendChild(li);
     });
   }
 
+  var facets = cards.map(function (card) {
+    return { card: card, category: [card.getAttribute("data-category")],
+             actor: card.getAttribute("data-actors").split(" "), tag: card.getAttribute("data-tags").split(" ") };
+  });
+
+  function passes(facet, chosen, skip) {
+    // Within a kind any chosen value will do; across kinds all must hold. `skip` leaves one kind out.
+    return ["category", "actor", "tag"].every(function (kind) {
+      return kind === skip || !chosen[kind].length ||
+        chosen[kind].some(function (v) { return facet[kind].indexOf(v) >= 0; });
+    }) && (!matches || matches.has(facet.card.id));
+  }
+
+  function updateCounts(chosen) {
+    // Each option counts the events it would show with the other kinds' choices and the search as they are.
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (input) {
+      var n = facets.filter(function (f) {
+        return passes(f, chosen, input.name) && f[input.name].indexOf(input.value) >= 0;
+      }).length;
+      input.parentNode.querySelector("[data-count]").textContent = "(" + n + ")";
+    });
+  }
+
+  function summarize() {
+    var names = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]:checked")).map(function (input) {
+      return input.parentNode.querySelector(".choice-name").textContent;
+    });
+    document.getElementById("filter-summary").textContent = names.length ? "(chosen: " + names.join(", ") + ")" : "";
+  }
+
   function apply() {
     var categories = checked("category"), actors = checked("actor"), tags = checked("tag");
+    var chosen = { category: categories, actor: actors, tag: tags };
     var query = search.value.trim();
     var shown = 0;
-    cards.forEach(function (card) {
-      var cardActors = card.getAttribute("data-actors").split(" ");
-      var cardTags = card.getAttribute("data-tags").split(" ");
-      var visible =
-        (!categories.length || categories.indexOf(card.getAttribute("data-category")) >= 0) &&
-        (!actors.length || actors.some(function (a) { return cardActors.indexOf(a) >= 0; })) &&
-        (!tags.length || tags.some(function (t) { return cardTags.indexOf(t) >= 0; })) &&
-        (!matches || matches.has(card.id));
-      card.hidden = !visible;
+    facets.forEach(function (facet) {
+      var visible = passes(facet, chosen, null);
+      facet.card.hidden = !visible;
       if (visible) shown++;
     });
+    updateCounts(chosen);
+    summarize();
     // Hide months and years left empty, so headings never stand over nothing.
     Array.prototype.forEach.call(timeline.querySelectorAll("section.month, section.year"), function (section) {
       section.hidden = !section.querySelector("li.event:not([hidden])");
@@ -131,6 +178,7 @@
       }).sort(function (a, b) { return matches.get(a.id) - matches.get(b.id); }), query);
     }
     results.hidden = !matches;
+    timeline.hidden = !!matches;  // a search lists its results once, ranked, instead of the cards too
     noMatch.hidden = shown > 0;
     status.textContent = shown === cards.length ? cards.length + " events"
       : shown + " of " + cards.length + " events shown" + (query ? " for “" + query + "”" : "");
@@ -184,8 +232,6 @@
       if (input) input.checked = true;
     });
   });
-  if (params.get("category") || params.get("actor") || params.get("tag")) {
-    document.getElementById("filter-options").open = true;
-  }
+  // A shared link opens with its results first: the options stay folded, their summary names the choices.
   if (params.get("q")) { search.value = params.get("q"); runSearch(); } else { apply(); }
 })();
