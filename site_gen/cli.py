@@ -91,20 +91,33 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importers import InputError, Writer, cns, timelinejs  # noqa: PLC0415
+    from .importers import (InputError, Writer, check_choices, cns, is_http_url, mapping, pipeline,  # noqa: PLC0415
+                            present, timelinejs)
 
-    writer = Writer(Project(Path(args.project).resolve()))
+    writer = Writer(Project(Path(args.project).resolve()), update=args.update, dry_run=args.dry_run)
+    config, path, options, zone = writer.config, Path(args.file), {}, None
+    if args.format == "table":
+        spec = mapping.load(Path(args.map))
+    elif args.format == "cns":
+        actors = args.actor or (["north-korea"] if "north-korea" in config.actors else [])
+        check_choices(config, args.category or "provocation", actors)
+        spec = cns.mapping_for(args.category, args.actor, args.database_url, config)
+    else:
+        category = args.category or next(iter(config.categories))
+        check_choices(config, category, args.actor)
+        zone = timelinejs.utc_offset(args.utc_offset)
+        if args.source_url is not None and not is_http_url(args.source_url):
+            raise UsageError(f"--source-url: {args.source_url!r} is not an http:// or https:// address")
+        spec = timelinejs.mapping_for(path, args.actor)
+        options = {"category": category, "source_url": args.source_url,
+                   "source_publisher": present(args.source_publisher)}
     try:
-        if args.format == "cns":
-            cns.run(writer, Path(args.file), args.category, args.actor, args.database_url)
-        else:
-            timelinejs.run(writer, Path(args.file), args.category, args.actor, args.utc_offset,
-                           args.source_url, args.source_publisher)
+        pipeline.run(writer, path, spec, args.encoding, options, zone)
     except InputError as error:  # the file as a whole cannot be read: nothing was imported
         print(f"site-gen: cannot import {args.file}: {error}", file=sys.stderr)
         return EXIT_CONTENT
     print(writer.summary())
-    return EXIT_OK
+    return EXIT_CONTENT if writer.failed() else EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -153,10 +166,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--category", required=True, help="a category slug from site.yaml")
     p.set_defaults(run=cmd_new)
 
-    p = commands.add_parser("import", help="write entries from a TimelineJS file or the CNS missile test database")
+    p = commands.add_parser("import", help="write entries from a spreadsheet, CSV, JSON, TimelineJS or the CNS "
+                                           "missile test database")
     formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
-    tl = formats.add_parser("timelinejs", help="TimelineJS JSON, or the CSV of its Google Sheet template")
-    tl.add_argument("file", metavar="FILE")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("file", metavar="FILE")
+    common.add_argument("--encoding", metavar="NAME", help="the file's text encoding, e.g. mac_roman or cp949 "
+                        "(default: told from the file)")
+    common.add_argument("--update", action="store_true",
+                        help="replace entries this import made before whose content has changed")
+    common.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+    common.set_defaults(run=cmd_import)
+    tb = formats.add_parser("table", parents=[common], help="CSV/TSV, .xlsx or JSON, with a mapping of columns "
+                            "to fields")
+    tb.add_argument("--map", required=True, metavar="MAPPING.yaml", help="which column fills which field")
+    tl = formats.add_parser("timelinejs", parents=[common],
+                            help="TimelineJS JSON, or the CSV of its Google Sheet template")
     tl.add_argument("--category", metavar="SLUG",
                     help="category for slides whose group names none (default: the first in site.yaml)")
     tl.add_argument("--actor", action="append", default=[], metavar="SLUG", help="actor for every entry; repeatable")
@@ -164,14 +189,11 @@ def parser() -> argparse.ArgumentParser:
                     help="UTC offset of slide times, e.g. +09:00, unless a display_date names one (default: Z)")
     tl.add_argument("--source-url", metavar="URL", help="source for slides whose text has no link")
     tl.add_argument("--source-publisher", metavar="NAME", help="publisher of --source-url (default: its host)")
-    tl.set_defaults(run=cmd_import)
-    cn = formats.add_parser("cns", help="the CNS North Korea Missile Test Database, .xlsx or .csv")
-    cn.add_argument("file", metavar="FILE")
+    cn = formats.add_parser("cns", parents=[common], help="the CNS North Korea Missile Test Database, .xlsx or .csv")
     cn.add_argument("--category", metavar="SLUG", help="category for the entries (default: provocation)")
     cn.add_argument("--actor", action="append", default=[], metavar="SLUG",
                     help="actor for every entry; repeatable (default: north-korea, if site.yaml defines it)")
     cn.add_argument("--database-url", metavar="URL", help="the database's address, cited as every entry's source")
-    cn.set_defaults(run=cmd_import)
     return top
 
 

@@ -98,6 +98,8 @@ def parse_event_date(value: object) -> EventDate:
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError("must be a date such as 2026-01-04, 2026-01 or 2026-01-04T07:50+09:00")
+    if isinstance(value, int) and 1 <= value <= 9999:
+        value = f"{value:04d}"  # YAML reads `date: 602` as a number: the year 602, as the schema allows
     text = str(value).strip()
     match = _DATE.fullmatch(text)
     if not match:

@@ -173,7 +173,8 @@ def feeds(timeline: Timeline, every: tuple[Event, ...]) -> list[PageSpec]:
 def data_files(timeline: Timeline, every: tuple[Event, ...]) -> list[PageSpec]:
     return [PageSpec("data/events.ics", "", deps=every, make=lambda: calendar(timeline)),
             PageSpec("data/events.json", "", deps=every, bodies=every, make=lambda: events_json(timeline)),
-            PageSpec("data/events.csv", "", deps=every, make=lambda: events_csv(timeline)),
+            PageSpec("data/events.csv", "", deps=every, bodies=every,  # it has a body column
+                     make=lambda: events_csv(timeline)),
             PageSpec("data/timeline.json", "", deps=every, bodies=every, make=lambda: timelinejs(timeline))]
 
 

@@ -61,9 +61,9 @@ CNS_ROWS = [
 ]
 CNS_STEMS = {
     "2017-07-04-cns-101-hwasong-14-panghyon-aircraft-factory",
-    "2017-11-29-cns-102-hwasong-15-pyongyang-sunan",
+    "2017-11-30-cns-102-hwasong-15-pyongyang-sunan",  # 18:17 UTC is the next morning in Seoul
     "2017-04-29-cns-103-mrbm-pukchang-airfield",
-    "2017-09-15-cns-104-unha-3-sohae-satellite-launching-station",
+    "2017-09-16-cns-104-unha-3-sohae-satellite-launching-station",
     "2019-05-04-cns-105-wonsan",
 }
 
@@ -103,7 +103,7 @@ def check_cns_entries(found: dict[str, tuple[dict, str]]) -> None:
     assert set(found) == CNS_STEMS
     front, body = found["2017-07-04-cns-101-hwasong-14-panghyon-aircraft-factory"]
     assert front["title"] == "Hwasong-14 launch from Panghyon Aircraft Factory (CNS record 101)"
-    assert front["date"] == "2017-07-04T00:40Z"
+    assert front["date"] == "2017-07-04T09:40+09:00"  # 00:40 UTC, written in the site's zone
     assert front["category"] == "provocation" and front["actors"] == ["north-korea"]
     assert front["location"] == {"name": "Panghyon Aircraft Factory, Kusong, North Pyongan Province",
                                  "lat": 39.926, "lon": 125.201}
@@ -121,8 +121,8 @@ def check_cns_entries(found: dict[str, tuple[dict, str]]) -> None:
     assert "First launch the DPRK called an ICBM." in body and "Other Name: Panghyon Airfield" in body
     assert "record F1 = 101." in body
 
-    front, body = found["2017-11-29-cns-102-hwasong-15-pyongyang-sunan"]
-    assert front["date"] == "2017-11-29T18:17:30Z"
+    front, body = found["2017-11-30-cns-102-hwasong-15-pyongyang-sunan"]
+    assert front["date"] == "2017-11-30T03:17:30+09:00"
     assert front["figures"][1] == {"what": "distance travelled", "value": 1000, "unit": "km", "by": CNS}
     assert len(front["sources"]) == 1 and "KCNA report" in body  # words, not a URL: kept in the body
     assert "Launch Agency" not in body and "Unknown" not in body and "N/A" not in body
@@ -135,7 +135,7 @@ def check_cns_entries(found: dict[str, tuple[dict, str]]) -> None:
     assert "lat" not in front["location"]
     assert [f["what"] for f in front["figures"]] == ["apogee"]
 
-    front, body = found["2017-09-15-cns-104-unha-3-sohae-satellite-launching-station"]
+    front, body = found["2017-09-16-cns-104-unha-3-sohae-satellite-launching-station"]
     assert front["figures"] == [{"what": "distance travelled", "value": 7687.5, "unit": "km", "by": CNS}]
     assert "Apogee: 500-600 km" in body  # a range is kept word for word, not guessed at
     assert front["summary"].endswith("Status: Unconfirmed.")
@@ -163,28 +163,35 @@ def test_cns_csv_imports_builds_and_reimports_nothing(project, tmp_path):
 
     before = {p: p.read_bytes() for p in (project.root / "content/events").glob("*.md")}
     again = project.run("import", "cns", str(source), check=True)
-    assert again.stdout.count("already exists") == 5 and "created" not in again.stdout
+    assert again.stdout.count("already exists with the same content") == 5 and "created content" not in again.stdout
     assert again.stdout.strip().endswith("Imported 0 entries, skipped 5.")
     assert {p: p.read_bytes() for p in (project.root / "content/events").glob("*.md")} == before
 
 
-def test_cns_row_corrected_since_the_last_import_is_still_skipped(project, tmp_path):
+def test_cns_row_corrected_since_the_last_import_is_a_conflict_then_updated(project, tmp_path):
     project.run("import", "cns", str(write_cns_csv(tmp_path / "cns.csv")), check=True)
     fixed_rows = [list(row) for row in CNS_ROWS]
     fixed_rows[2][4] = "Pukguksong-2"  # the database named the missile later: another title, same record
     path = tmp_path / "fixed.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([CNS_COLUMNS, *fixed_rows])
-    result = project.run("import", "cns", str(path), check=True)
-    assert "record cns-103 was imported as 2017-04-29-cns-103-mrbm-pukchang-airfield" in result.stdout
+    result = project.run("import", "cns", str(path))
+    assert result.returncode == 1  # never silently skipped: the changed record is a conflict
+    assert "conflict row 4: record cns-103 was imported as 2017-04-29-cns-103-mrbm-pukchang-airfield" in result.stdout
+    assert result.stdout.count("unchanged row") == 4
     assert len(entries(project)) == 5
+    result = project.run("import", "cns", str(path), "--update", check=True)
+    assert "updated row 4: content/events/2017-04-29-cns-103-mrbm-pukchang-airfield.md" in result.stdout
+    front, _ = entries(project)["2017-04-29-cns-103-mrbm-pukchang-airfield"]  # the same file, corrected
+    assert front["title"] == "Pukguksong-2 launch from Pukchang Airfield (CNS record 103)"
+    assert result.stdout.strip().endswith("Imported 1 entries, skipped 4.")
 
 
 def test_cns_xlsx_imports_the_same_entries(project, tmp_path):
     from_csv = SiteProject(tmp_path / "from-csv")
     from_csv.run("import", "cns", str(write_cns_csv(tmp_path / "cns.csv")), check=True)
     result = project.run("import", "cns", str(write_cns_xlsx(tmp_path / "cns.xlsx")), check=True)
-    assert "sheet 'Data' row 4 (F1 = 101)" in result.stdout
+    assert "created sheet 'Data' row 4: content/events/2017-07-04-cns-101" in result.stdout
     assert result.stdout.strip().endswith("Imported 5 entries, skipped 0.")
     check_cns_entries(entries(project))
     assert entries(project) == entries(from_csv)
@@ -237,16 +244,16 @@ def test_timelinejs_json_imports_and_builds(project, tmp_path):
     source = tmp_path / "timeline.json"
     source.write_text(json.dumps(TIMELINE), encoding="utf-8")
 
-    first = project.run("import", "timelinejs", str(source), "--utc-offset", "+09:00", check=True)
-    assert "skipped the title slide" in first.stdout and "skipped era 1" in first.stdout
-    assert "skipped slide 2: no source: give --source-url" in first.stdout
+    first = project.run("import", "timelinejs", str(source), "--utc-offset", "+09:00")
+    assert first.returncode == 1  # a row was rejected
+    assert "rejected record 2: sources: no link in the text: give --source-url" in first.stdout
     assert "kept as a link in the body" in first.stdout
-    assert first.stdout.strip().endswith("Imported 2 entries, skipped 3.")
+    assert first.stdout.strip().endswith("Imported 2 entries, skipped 1.")  # the title and era are no records
 
     second = project.run("import", "timelinejs", str(source), "--utc-offset", "+09:00",
                          "--source-url", "https://example.com/korea-2017", check=True)
-    assert second.stdout.count("already exists") == 2
-    assert "created content/events/2017-08-08-fire-and-fury.md from slide 2" in second.stdout
+    assert second.stdout.count("already exists with the same content") == 2
+    assert "created record 2: content/events/2017-08-08-fire-and-fury.md" in second.stdout
 
     found = entries(project)
     assert set(found) == {"2017-07-04-hwasong-14", "2017-08-08-fire-and-fury", "2018-04-panmunjom-summit"}
@@ -281,31 +288,36 @@ TL_CSV_HEADER = ["Year", "Month", "Day", "Time", "End Year", "End Month", "End D
                  "Type", "Group", "Background"]
 
 
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
 def tl_row(**cells) -> list[str]:
     return [cells.get(name.lower().replace(" ", "_"), "") for name in TL_CSV_HEADER]
 
 
 def test_timelinejs_csv_export_imports_and_builds(project, tmp_path):
-    source = tmp_path / "sheet.csv"
-    with source.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([
-            TL_CSV_HEADER,
-            tl_row(headline="Korea 2017", text="Launches and talks.", type="title"),
-            tl_row(year="2017", end_year="2018", headline="Tension", type="era"),
-            tl_row(year="2017", month="7", day="28", time="2:30 PM", headline="Second Hwasong-14",
-                   text='<p>A night launch. <a href="https://www.nknews.org/x">NK News</a></p>',
-                   media="https://www.flickr.com/photos/1", media_caption="Photo", group="Provocation"),
-            tl_row(year="2017", month="9", day="3", time="03:30", headline="Sixth nuclear test",
-                   text="Yield estimates differ.", group="Nuclear"),
-            [""] * len(TL_CSV_HEADER),
-            tl_row(year="2017", month="9", day="11", headline="UN Security Council resolution 2375",
-                   text='Sanctions. <a href="https://press.un.org/en/2017/sc12983.doc.htm">UN</a>',
-                   group="response"),
-        ])
+    source = write_csv(tmp_path / "sheet.csv", [
+        TL_CSV_HEADER,
+        tl_row(headline="Korea 2017", text="Launches and talks.", type="title"),
+        tl_row(year="2017", end_year="2018", headline="Tension", type="era"),
+        tl_row(year="2017", month="7", day="28", time="2:30 PM", headline="Second Hwasong-14",
+               text='<p>A night launch. <a href="https://www.nknews.org/x">NK News</a></p>',
+               media="https://www.flickr.com/photos/1", media_caption="Photo", group="Provocation"),
+        tl_row(year="2017", month="9", day="3", time="03:30", headline="Sixth nuclear test",
+               text="Yield estimates differ.", group="Nuclear"),
+        [""] * len(TL_CSV_HEADER),
+        tl_row(year="2017", month="9", day="11", headline="UN Security Council resolution 2375",
+               text='Sanctions. <a href="https://press.un.org/en/2017/sc12983.doc.htm">UN</a>',
+               group="response"),
+    ])
     result = project.run("import", "timelinejs", str(source), "--utc-offset", "+09:00",
                          "--source-url", "https://example.com/sheet", "--category", "provocation",
                          "--actor", "north-korea", check=True)
-    assert "skipped the title slide" in result.stdout and "skipped era 1" in result.stdout
+    assert "skipped row 2: Type is 'title': not an event" in result.stdout
+    assert "skipped row 3: Type is 'era': not an event" in result.stdout
     assert result.stdout.strip().endswith("Imported 3 entries, skipped 2.")
     found = entries(project)
     front, body = found["2017-07-28-second-hwasong-14"]
@@ -320,9 +332,12 @@ def test_timelinejs_csv_export_imports_and_builds(project, tmp_path):
     assert front["category"] == "response" and front["sources"][0]["publisher"] == "press.un.org"
     project.run("build", check=True)
     assert set(found) <= built_events(project)
-    again = project.run("import", "timelinejs", str(source), "--source-url", "https://example.com/sheet",
-                        "--utc-offset", "+09:00", check=True)
-    assert again.stdout.count("already exists") == 3
+    same = ("--utc-offset", "+09:00", "--source-url", "https://example.com/sheet", "--category", "provocation",
+            "--actor", "north-korea")
+    again = project.run("import", "timelinejs", str(source), *same, check=True)
+    assert again.stdout.count("already exists with the same content") == 3
+    other = project.run("import", "timelinejs", str(source), *same[:-2])  # no actor: other content
+    assert other.returncode == 1 and other.stdout.count("already exists with other content") == 3
 
 
 # ---------------------------------------------------------------- bad input
@@ -332,18 +347,18 @@ def test_unreadable_input_exits_1_naming_the_file(project, tmp_path):
     broken.write_text('{"events": [\n  {"start_date": }\n]}', encoding="utf-8")
     result = project.run("import", "timelinejs", str(broken))
     assert result.returncode == 1
-    assert "broken.json" in result.stderr and "not valid TimelineJS JSON" in result.stderr
+    assert "broken.json" in result.stderr and "not valid JSON" in result.stderr
     assert "line 2" in result.stderr
 
     picture = tmp_path / "photo.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
     result = project.run("import", "timelinejs", str(picture))
-    assert result.returncode == 1 and "photo.png" in result.stderr and "not a JSON or CSV" in result.stderr
+    assert result.returncode == 1 and "photo.png" in result.stderr and "not a text file" in result.stderr
 
     notes = tmp_path / "notes.txt"
     notes.write_text("Just some notes,\nnot a timeline\n", encoding="utf-8")
     result = project.run("import", "timelinejs", str(notes))
-    assert result.returncode == 1 and "no header row" in result.stderr
+    assert result.returncode == 1 and "no column 'Year' in notes.txt; its columns: Just some notes" in result.stderr
 
     result = project.run("import", "timelinejs", str(tmp_path / "missing.json"))
     assert result.returncode == 1 and "missing.json" in result.stderr
@@ -356,7 +371,8 @@ def test_cns_file_without_its_header_exits_1(project, tmp_path):
         csv.writer(handle).writerows(CNS_ROWS)
     result = project.run("import", "cns", str(headless))
     assert result.returncode == 1
-    assert "rows.csv" in result.stderr and "no header row" in result.stderr and "F1, Date" in result.stderr
+    assert "rows.csv" in result.stderr and "the ready-made mapping cns: fields.date: no column 'Date'" \
+        in result.stderr and "its columns: 101, 2017-07-04" in result.stderr
 
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a workbook", encoding="utf-8")
@@ -380,8 +396,9 @@ def test_existing_id_is_never_overwritten(project, tmp_path):
     mine = project.event("mine", id="2017-07-04-hwasong-14", body="My own words.")
     source = tmp_path / "timeline.json"
     source.write_text(json.dumps(TIMELINE), encoding="utf-8")
-    result = project.run("import", "timelinejs", str(source), check=True)
-    assert "skipped slide 1: content/events/2017-07-04-hwasong-14.md already exists" in result.stdout
+    result = project.run("import", "timelinejs", str(source))
+    assert result.returncode == 1
+    assert "conflict record 1: content/events/mine.md already exists with other content" in result.stdout
     assert mine.read_text().endswith("My own words.\n")
     assert not (project.root / "content/events/2017-07-04-hwasong-14.md").exists()
 
@@ -435,7 +452,7 @@ def test_timelinejs_export_round_trip(project, tmp_path):
     shutil.copy(project.root / "site.yaml", copy.root / "site.yaml")
     shutil.copytree(project.root / "content/media", copy.root / "content/media")
     result = copy.run("import", "timelinejs", str(export), check=True)
-    assert result.stdout.strip().endswith("Imported 3 entries, skipped 1.")  # the title slide
+    assert result.stdout.strip().endswith("Imported 3 entries, skipped 0.")  # the title slide is no record
     copy.run("build", check=True)
 
     original, imported = entries(project), entries(copy)

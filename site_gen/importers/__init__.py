@@ -5,6 +5,8 @@ which checks each entry as the build would, writes it with mode "x" and reports 
 """
 from __future__ import annotations
 
+import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -194,74 +196,152 @@ def check_choices(config: SiteConfig, category: str, actors: list[str]) -> None:
 
 @dataclass
 class Entry:
-    where: str  # the row or slide it came from, for the report
+    where: str  # the row it came from, for the report
     stem: str  # the file name without .md, also the event's id
     front: dict
     body: str
-    record_key: str | None = None  # e.g. "cns-123": also skip when a file name already carries it
+    record_key: str | None = None  # e.g. "cns-123": an entry whose file name carries it is the same record
     notes: list[str] = field(default_factory=list)
 
 
-class Writer:
-    """Writes entries into content/events/, skipping any whose name or id is taken, and reports each."""
+OUTCOMES = ("created", "updated", "unchanged", "rejected", "conflict", "skipped")
 
-    def __init__(self, project: Project):
-        self.project = project
+
+def _words(title: str) -> str:
+    return " ".join(re.findall(r"\w+", title.lower()))
+
+
+class Writer:
+    """Files each row as exactly one outcome and reports it: created, updated (with update=True, only
+    when the content changed), unchanged, rejected (why), conflict (an entry with its id holds other
+    content) or skipped (the mapping says the row is not an event). Nothing is overwritten without
+    update=True; with dry_run=True nothing is written at all."""
+
+    def __init__(self, project: Project, update: bool = False, dry_run: bool = False):
+        self.project, self.update, self.dry_run = project, update, dry_run
         self.config = load_config(project)
         raws, _ = content.load_folder(project.events_dir, project.root)
         folder = project.events_dir
-        stems = {path.stem for path in folder.rglob("*.md")} if folder.is_dir() else set()
-        self.taken = stems | {raw.front["id"] for raw in raws if isinstance(raw.front.get("id"), str)}
-        self.created = 0
-        self.skipped = 0
+        self.existing: dict[str, Path] = {p.stem: p for p in sorted(folder.rglob("*.md"))} if folder.is_dir() else {}
+        for raw in raws:
+            if isinstance(raw.front.get("id"), str):
+                self.existing.setdefault(raw.front["id"], project.root / raw.file)
+        self.known = [(raw.file, str(raw.front.get("date", ""))[:10], _words(str(raw.front.get("title", ""))),
+                       {s.get("url") for s in raw.front.get("sources") or [] if isinstance(s, dict)})
+                      for raw in raws]
+        self.claimed: dict[str, str] = {}  # id → the row of this import that has it
+        self.planned: set[str] = set()  # the ids every row of this import asks for
+        self.created: list[tuple[str, Entry]] = []  # (file shown, entry), for the duplicate warnings
+        self.counts = dict.fromkeys(OUTCOMES, 0)
+
+    def _outcome(self, outcome: str, where: str, message: str) -> None:
+        self.counts[outcome] += 1
+        print(f"{'would be ' if self.dry_run and outcome in ('created', 'updated') else ''}{outcome} {where}: {message}")
+
+    def reject(self, where: str, reason: str) -> None:
+        self._outcome("rejected", where, reason)
 
     def skip(self, where: str, reason: str) -> None:
-        self.skipped += 1
-        print(f"skipped {where}: {reason}")
+        self._outcome("skipped", where, reason)
 
-    def note(self, where: str, message: str) -> None:
-        print(f"  note ({where}): {message}")
-
-    def write(self, entry: Entry) -> Path | None:
-        events = self.project.events_dir
-        path = events / f"{entry.stem}.md"
-        shown = content.display_path(path, self.project.root)
-        if entry.stem in self.taken:
-            self.skip(entry.where, f"{shown} already exists (an entry with this name or id)")
-            return None
-        if entry.record_key:
-            # A row corrected in the source since the last import gets another title; its key still matches.
-            same = re.compile(rf"\d{{4}}(?:-\d{{2}}){{0,2}}-{re.escape(entry.record_key)}(?:-.*)?")
-            earlier = sorted(stem for stem in self.taken if same.fullmatch(stem))
-            if earlier:
-                self.skip(entry.where, f"already exists: record {entry.record_key} was imported as {earlier[0]}")
-                return None
-        text = entry_text(entry.front, entry.body)
-        # Check it exactly as the build will read it, so no imported entry can break the build.
+    def _problems(self, text: str, shown: str) -> list[str]:
+        # Checked exactly as the build will read it, so no imported entry can break the build.
         raw, problem = content.parse_entry(text, shown)
         problems = [problem] if problem else []
         if raw is not None:
             problems += validate.validate_events([raw], self.config, self.project.root / "content")[1]
+        # Checked alone, an entry cannot see the others: what it responds to may exist, or come in this import.
+        targets = raw.front.get("responds_to") if raw is not None else None
+        known = set(self.existing) | self.planned
+        problems = [p for p in problems if not (
+            p.field.startswith("responds_to[") and p.message.startswith("no event has the id")
+            and isinstance(targets, list) and targets[int(p.field[12:-1])] in known)]
+        return [f"{p.field}: {p.message}" if p.field else p.message for p in problems]
+
+    def _target(self, entry: Entry) -> tuple[Path | None, str]:
+        """The existing file this entry is (by id, or by record key), and how it was found."""
+        if entry.stem in self.existing:
+            return self.existing[entry.stem], ""
+        if entry.record_key:
+            # A row corrected in the source since the last import gets another title; its key still matches.
+            same = re.compile(rf"\d{{4}}(?:-\d{{2}}){{0,2}}-{re.escape(entry.record_key)}(?:-.*)?")
+            earlier = sorted(stem for stem in self.existing if same.fullmatch(stem))
+            if earlier:
+                return self.existing[earlier[0]], f"record {entry.record_key} was imported as {earlier[0]}; "
+        return None, ""
+
+    def write(self, entry: Entry) -> str:
+        stem, n = entry.stem, 2
+        while stem in self.claimed:  # two rows, one id: the later gets a suffix, the same on every import
+            stem, n = f"{entry.stem}-{n}", n + 1
+        if stem != entry.stem:
+            entry.notes.append(f"{entry.stem} is the id of {self.claimed[entry.stem]} too: this row is {stem}")
+            entry.stem = stem
+        path, found = self._target(entry)
+        path = path or self.project.events_dir / f"{entry.stem}.md"
+        shown = content.display_path(path, self.project.root)
+        text = entry_text(entry.front, entry.body)
+        problems = self._problems(text, shown)
         if problems:
-            self.skip(entry.where, "; ".join(f"{p.field}: {p.message}" if p.field else p.message
-                                             for p in problems))
-            return None
-        events.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-                handle.write(text)
-        except FileExistsError:
-            self.skip(entry.where, f"{shown} already exists")
-            return None
-        self.taken.add(entry.stem)
-        self.created += 1
-        print(f"created {shown} from {entry.where}")
+            self.reject(entry.where, "; ".join(problems))
+            return "rejected"
+        self.claimed[entry.stem] = entry.where
+        outcome = "created"
+        if path.exists():
+            if path.read_text(encoding="utf-8", errors="replace") == text:
+                self._outcome("unchanged", entry.where, f"{found}{shown} already exists with the same content")
+                return "unchanged"
+            if not self.update:
+                self._outcome("conflict", entry.where, f"{found}{shown} already exists with other content "
+                                                       "(give --update to replace it)")
+                return "conflict"
+            outcome = "updated"
+        if not self.dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.import")
+            temporary.write_text(text, encoding="utf-8")
+            if outcome == "created":
+                try:  # never over a file that appeared meanwhile
+                    os.link(temporary, path)
+                except FileExistsError:
+                    temporary.unlink()
+                    self._outcome("conflict", entry.where, f"{shown} appeared while importing")
+                    return "conflict"
+                temporary.unlink()
+            else:
+                os.replace(temporary, path)
+        self._outcome(outcome, entry.where, f"{shown}")
         for message in entry.notes:
-            self.note(entry.where, message)
-        return path
+            print(f"  note ({entry.where}): {message}")
+        if outcome == "created":
+            self.created.append((shown, entry))
+        return outcome
+
+    def warn_duplicates(self) -> None:
+        """Entries just created that may repeat existing ones: the same day and a similar title, or a
+        source URL they share (URLs several rows of this import cite, such as a database's, do not count)."""
+        cited: dict[str, int] = {}
+        for _, entry in self.created:
+            for url in {s.get("url") for s in entry.front.get("sources", [])}:
+                cited[url] = cited.get(url, 0) + 1
+        for shown, entry in self.created:
+            day, words = str(entry.front["date"])[:10], _words(entry.front["title"])
+            urls = {s.get("url") for s in entry.front.get("sources", [])} - {u for u, n in cited.items() if n > 1}
+            for file, known_day, known_words, known_urls in self.known:
+                same_url = urls & known_urls
+                if same_url or (day == known_day and difflib.SequenceMatcher(None, words, known_words).ratio() >= 0.8):
+                    why = f"the same source {sorted(same_url)[0]}" if same_url else f"the same day {day} and a similar title"
+                    print(f"warning: {shown} ({entry.where}) may duplicate {file}: {why}")
+
+    def failed(self) -> bool:
+        return bool(self.counts["rejected"] or self.counts["conflict"])
 
     def summary(self) -> str:
-        return f"Imported {self.created} entries, skipped {self.skipped}."
+        done = self.counts["created"] + self.counts["updated"]
+        counts = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+        verb = "Would import" if self.dry_run else "Imported"
+        return f"({counts}{'; dry run, nothing written' if self.dry_run else ''})\n" \
+               f"{verb} {done} entries, skipped {sum(self.counts.values()) - done}."
 
 
 def date_stem(date: str, slug: str) -> str:
@@ -270,5 +350,6 @@ def date_stem(date: str, slug: str) -> str:
 
 
 def yaml_date(text: str) -> str | int:
-    # A bare year as a number: the string '2017' would have to be quoted in YAML.
-    return int(text) if text.isdigit() else text
+    # A bare year as a number: the string '2017' would have to be quoted in YAML. Years before 1000 stay
+    # text ("0602"): written as a number they would lose the zeros the date format needs.
+    return int(text) if text.isdigit() and not text.startswith("0") else text

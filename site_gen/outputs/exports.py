@@ -84,7 +84,7 @@ def events_csv(timeline: Timeline) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "url", "title", "date", "end_date", "category", "actors", "location", "lat", "lon",
-                     "summary", "tags", "responds_to", "figures", "claims", "sources"])
+                     "summary", "tags", "responds_to", "figures", "claims", "sources", "body"])
     base = timeline.config.base_url
     for event in timeline.events:
         e = event.entry
@@ -96,6 +96,7 @@ def events_csv(timeline: Timeline) -> bytes:
             e.summary, "; ".join(e.tags), "; ".join(e.responds_to), "; ".join(_figure(f) for f in e.figures),
             "; ".join(f"{c.text} ({c.status}, {c.by})" for c in e.claims),
             "; ".join(_csv_source(s) for s in e.sources),
+            event.body_markdown,  # last, so the columns before keep their places; site-gen import reads it back
         ])
     return out.getvalue().encode()
 
