@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .translations import translation_parts
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~6x faster
 
@@ -184,7 +185,8 @@ def list_files(folder: Path, project: Path, suffix: str = ".md") -> list[SourceF
                         continue
                     visited.add(real)
                 walk(entry.path, (*parts, entry.name), linked)
-            elif entry.name.endswith(suffix):
+            elif entry.name.endswith(suffix) and translation_parts(entry.name) is None:
+                # translations (`<id>.<lang>.md`) are not entries: site_gen.translations reads them
                 rel = (*parts, entry.name)
                 outside = linked and leads_outside(Path(entry.path), folder)
                 found.append((rel, SourceFile(entry.path, shown_prefix + "/".join(rel),
