@@ -250,6 +250,16 @@ def date_text(when: EventDate, language: str | None = None) -> str:
     return when_texts(when, None, None, language)[0]
 
 
+def year_text(year: int, language: str | None = None) -> str:
+    """A year as a heading: "2026", "2026년", "2026年"."""
+    return _date_words(EventDate(year), False, _language(language))
+
+
+def month_text(year: int, month: int, language: str | None = None) -> str:
+    """A month as a heading: "January 2026", "2026년 1월", "2026年1月"."""
+    return _date_words(EventDate(year, month), False, _language(language))
+
+
 def short_date(when: EventDate, language: str | None = None) -> str:
     """The day in few letters, for lists of steps: "4 Jan 2026", "Jan 2026", "2026" (no time)."""
     return _date_words(when, True, _language(language))
