@@ -220,11 +220,10 @@ def when_texts(start: EventDate, end: EventDate | None, zone: str | None = None,
 def _when_texts(start: EventDate, end: EventDate | None, zone: str | None, language: str) -> tuple[str, str, str]:
     locale = _locale(language)
     joined = locale.datetime_formats["medium"]  # "{1}, {0}": the day, then the time
-    translate = i18n.translations(language).gettext
 
     def zoned(when: EventDate) -> str:
         # The zone after the time, as each language writes it ("07:50 KST", "7:50（ソウル時間）").
-        return translate("%(time)s %(zone)s") % {"time": _clock(when, language),
+        return i18n.translations(language).gettext("%(time)s %(zone)s") % {"time": _clock(when, language),
                                                  "zone": zone_label(when, zone, language)}
 
     def full(when: EventDate) -> str:
