@@ -204,19 +204,16 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-@lru_cache(maxsize=1 << 16)  # a card is drawn for each list it is on: its dates are worded once per language
 def when_texts(start: EventDate, end: EventDate | None, zone: str | None = None,
                language: str | None = None) -> tuple[str, str, str]:
     """(start, dash, end) as a newsroom writes them, in the reader's language (by default the one being
     drawn, i18n.current()): "4 January 2026, 07:50 KST", "2026년 1월 4일 (일) 오전 7:50(서울 시간)"; a range
     within a day "8 May 2025, 08:10" "–" "09:20 KST"; across days "4 January 2026" " – " "6 January 2026"
     ("2026年1月4日(日)" "～" "2026年1月6日(火)"). The one place dates and times are worded for readers."""
-    language = _language(language)
-    if start.instant is None and end is None:
-        return _date_words(start, False, language), "", ""
-    return _when_texts(start, end, zone, language)
+    return _when_texts(start, end, zone, _language(language))  # the language resolved before the cache
 
 
+@lru_cache(maxsize=1 << 16)  # a card is drawn for each list it is on: its dates are worded once per language
 def _when_texts(start: EventDate, end: EventDate | None, zone: str | None, language: str) -> tuple[str, str, str]:
     locale = _locale(language)
     joined = locale.datetime_formats["medium"]  # "{1}, {0}": the day, then the time

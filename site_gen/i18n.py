@@ -15,7 +15,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages import mofile, pofile
 from babel.support import NullTranslations, Translations
 
@@ -32,7 +32,10 @@ def catalog_path(language: str) -> Path:
 
 def locale_name(language: str) -> str:
     """A language tag as written in the config ("ko", "pt-BR") as Babel's locale name ("ko", "pt_BR")."""
-    return str(Locale.parse(language, sep="-")) if "-" in language else language
+    try:
+        return str(Locale.parse(language, sep="-"))
+    except (ValueError, UnknownLocaleError):  # not a language CLDR knows: translations() says so
+        return language.replace("-", "_")
 
 
 def languages() -> list[str]:
@@ -44,7 +47,7 @@ def languages() -> list[str]:
 def translations(language: str) -> NullTranslations:
     """The interface translated into `language`: its catalog compiled in memory (no .mo file is kept).
     Fuzzy entries are left out, so they fall back to English (tests/test_catalogs.py keeps none)."""
-    if Locale.parse(language, sep="-").language == SOURCE_LANGUAGE:
+    if language.split("-")[0].lower() == SOURCE_LANGUAGE:
         return NullTranslations()
     path = catalog_path(language)
     if not path.is_file():
