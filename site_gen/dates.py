@@ -153,6 +153,7 @@ def _english(language: str) -> bool:
     return _locale(language).language == "en"
 
 
+@lru_cache(maxsize=1 << 16)  # month headings and short dates recur on every list page
 def _date_words(when: EventDate, short: bool, language: str) -> str:
     kind = ("short_" if short else "") + ("day" if when.day else "month" if when.month else "year")
     kind = "year" if kind == "short_year" else kind

@@ -30,6 +30,7 @@ def catalog_path(language: str) -> Path:
     return LOCALE_DIR / locale_name(language) / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@lru_cache(maxsize=None)
 def locale_name(language: str) -> str:
     """A language tag as written in the config ("ko", "pt-BR") as Babel's locale name ("ko", "pt_BR")."""
     try:
