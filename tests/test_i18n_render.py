@@ -139,3 +139,21 @@ def test_english_is_drawn_as_before(loaded):
     html = files["index.html"].decode()
     assert "Skip to content" in html and "Latest first." in html
     assert 'data-all="{count} events"' in html
+
+
+def test_the_filters_speak_the_pages_language_in_a_browser(loaded, tmp_path, static_server, page):
+    # timeline.js words its status from the page (index.html hands it the catalog's words).
+    for path, data in draw(loaded, "ko").items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    shutil.copytree(loaded[0] / "templates" / "static", tmp_path / "static", dirs_exist_ok=True)
+    page.goto(static_server(tmp_path) + "index.html")
+    status = page.locator("#filter-status")
+    total = len(loaded[1][0].events)
+    page.wait_for_function("document.getElementById('filter-status').textContent.length > 0")
+    assert status.text_content() == f"사건 {total}건"
+    page.locator("#filter-options summary").click()
+    page.locator("input[name=category][value=provocation]").check()
+    shown = sum(event.entry.category == "provocation" for event in loaded[1][0].events)
+    assert status.text_content() == f"사건 {total}건 중 {shown}건 표시"
+    assert page.locator("#filter-summary").text_content() == "(선택: Provocation)"
