@@ -103,3 +103,12 @@ def test_figures_numbers_per_locale(language, thousand, half):
         assert spread == f"900–{thousand} km"
     with i18n.using("de"):  # a locale with other separators shows that Babel, not Python, formats them
         assert number_text(7687.5) == "7.687,5"
+
+
+@pytest.mark.parametrize("language, names", [("en", ["North Korea", "South Korea", "Japan", "China", "Russia"]),
+                                             ("ko", ["북한", "대한민국", "일본", "중국", "러시아"]),
+                                             ("ja", ["北朝鮮", "韓国", "日本", "中国", "ロシア"])])
+def test_the_maps_countries_are_named_by_babel(language, names):
+    from site_gen.outputs.pictures import country_name, outline  # noqa: PLC0415
+    with i18n.using(language):
+        assert [country_name(shape["name"]) for shape in outline()["shapes"]] == names

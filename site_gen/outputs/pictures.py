@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from babel import Locale
 from babel.dates import get_month_names
 
 from .. import i18n
@@ -17,6 +18,18 @@ from ..i18n import gettext, ngettext
 from ..timeline import Timeline
 
 OUTLINE = Path(__file__).resolve().parent.parent / "data" / "outline.json"
+
+
+# The outline's countries (data/make_outline.py) by their ISO codes, so that Babel names them per language.
+COUNTRY_CODES = {"North Korea": "KP", "South Korea": "KR", "Japan": "JP", "China": "CN", "Russia": "RU"}
+
+
+def country_name(name: str) -> str:
+    """A country of the outline in the reader's words ("북한", "北朝鮮"); in English, as the outline has it."""
+    language = i18n.current()
+    if language.split("-")[0] == i18n.SOURCE_LANGUAGE or name not in COUNTRY_CODES:
+        return name
+    return Locale.parse(i18n.locale_name(language)).territories.get(COUNTRY_CODES[name], name)
 
 
 def _events(count: int) -> str:
@@ -237,7 +250,7 @@ def event_map(timeline: Timeline, url) -> Markup:
     for shape in data["shapes"]:
         path = "".join("M" + "L".join("%.1f,%.1f" % xy(lon, lat) for lon, lat in ring) + "Z"
                        for ring in shape["rings"])
-        parts.append(f'<path class="land" d="{path}"><title>{escape(shape["name"])}</title></path>')
+        parts.append(f'<path class="land" d="{path}"><title>{escape(country_name(shape["name"]))}</title></path>')
     taken: list[tuple[float, float, float, float]] = []
     for place in found:
         x, y = xy(place["lon"], place["lat"])
