@@ -157,3 +157,23 @@ def test_the_filters_speak_the_pages_language_in_a_browser(loaded, tmp_path, sta
     shown = sum(event.entry.category == "provocation" for event in loaded[1][0].events)
     assert status.text_content() == f"사건 {total}건 중 {shown}건 표시"
     assert page.locator("#filter-summary").text_content() == "(선택: Provocation)"
+
+
+@pytest.mark.parametrize("language, sources, month", [("ko", "출처", "년"), ("ja", "出典", "年")])
+def test_feeds_slides_and_search_index_are_worded_in_the_language(loaded, language, sources, month):
+    import json  # noqa: PLC0415
+
+    import feedparser  # noqa: PLC0415
+
+    files = draw(loaded, language)
+    feed = feedparser.parse(files["feeds/atom.xml"])
+    assert all(f"<h2>{sources}</h2>" in entry.content[0].value for entry in feed.entries)
+    slides = json.loads(files["data/timeline.json"])["events"]
+    heading = i18n.translations(language).gettext("Sources:")
+    assert heading != "Sources:" and all(f"<p>{heading}</p>" in slide["text"]["text"] for slide in slides)
+    assert all(month in slide["display_date"] for slide in slides)
+    assert "Sources:" not in files["data/timeline.json"].decode()
+    index = files["search-index.js"].decode()
+    records = json.loads(index.removeprefix("window.siteGenSearchIndex=").removesuffix(";\n"))
+    assert all(month in record["date"] for record in records)
+    assert "sources differ" not in index and "claimed by" not in index

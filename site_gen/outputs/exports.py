@@ -129,8 +129,8 @@ def _tl_date(when, zone: str, keep_time: bool = True) -> dict:
 
 def _timelinejs_source(source) -> str:
     """A source in a slide's text: its link, publisher and kind, and any archived copy beside the original."""
-    archived = (f' <a href="{escape(source.archived_url)}">{escape(gettext("archived copy"))}</a>'
-                if source.archived_url else "")
+    words = gettext("archived copy")
+    archived = f' <a href="{escape(source.archived_url)}">{escape(words)}</a>' if source.archived_url else ""
     note = f" {escape(source.note)}" if source.note else ""
     return (f'<li><a href="{escape(source.url)}">{escape(source.title)}</a> ({escape(source.publisher)}; '
             f'{escape(source.kind_name)}){archived}{note}</li>')
@@ -146,13 +146,15 @@ def _safeguards(event: Event) -> str:
                        for f in e.figures)
         differ = [flag for flag in event.flags if flag.kind == "figures"]
         note = "".join(f"<p><strong>{escape(f.label)}: {escape(f.text)}.</strong></p>" for f in differ)
-        parts.append(f"<p>{escape(gettext('Figures, as each source reported them:'))}</p>{note}<ul>{rows}</ul>")
+        heading = gettext("Figures, as each source reported them:")
+        parts.append(f"<p>{escape(heading)}</p>{note}<ul>{rows}</ul>")
     if e.claims:
         claimed = escape(gettext("(claimed by %(by)s)"))  # escaped first: the name goes in escaped
         rows = "".join(f"<li><strong>{escape(status_name(c.status))}:</strong> {_claim_text(c)} "
                        f"{claimed % {'by': escape(c.by)}}{_disputers(c)}{f' {escape(c.note)}' if c.note else ''}</li>"
                        for c in claims_in_order(e))
-        parts.append(f"<p>{escape(gettext('Claims:'))}</p><ul>{rows}</ul>")
+        heading = gettext("Claims:")
+        parts.append(f"<p>{escape(heading)}</p><ul>{rows}</ul>")
     return "".join(parts)
 
 
@@ -187,12 +189,13 @@ def timelinejs_item(timeline: Timeline, event: Event, mixed: frozenset = frozens
     zone = timeline.config.timezone
     e = event.entry
     sources = "".join(_timelinejs_source(s) for s in e.sources)
+    sources_heading = gettext("Sources:")  # outside the f-string below, where pybabel sees it
     slide = {
         "unique_id": event.id,
         "start_date": _tl_date(e.date, zone, e.date.first_day not in mixed),
         "text": {"headline": escape(e.title),
                  "text": f"<p>{escape(e.summary)}</p>{event.body_html}{_safeguards(event)}"
-                         f"<p>{escape(gettext('Sources:'))}</p><ul>{sources}</ul>"},
+                         f"<p>{escape(sources_heading)}</p><ul>{sources}</ul>"},
         "group": timeline.config.categories[e.category].name,
         "display_date": display_range(e.date, e.end_date, zone),
     }

@@ -59,8 +59,9 @@ def month_chart(timeline: Timeline, url, events=None) -> Markup:
     row = count_room + bar_height + label_room
     width, height = left + 12 * step, row * len(years)
     names = {slug: c.name for slug, c in timeline.config.categories.items()}
+    title = gettext("Events per month, by category")  # outside f-strings, where pybabel sees it
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" '
-             f'aria-labelledby="chart-title"><title id="chart-title">{escape(gettext("Events per month, by category"))}</title>']
+             f'aria-labelledby="chart-title"><title id="chart-title">{escape(title)}</title>']
     initials = get_month_names("narrow", locale=i18n.locale_name(i18n.current()))  # J F M…, 1月 2月…
     for index, year in enumerate(years):
         top = index * row + count_room
@@ -244,8 +245,9 @@ def event_map(timeline: Timeline, url) -> Markup:
     def xy(lon: float, lat: float) -> tuple[float, float]:
         return (lon - lon_min) * squeeze * scale, (lat_max - lat) * scale
 
+    title = gettext("Map of event locations")
     parts = [f'<svg class="map" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
-             f'aria-labelledby="map-title"><title id="map-title">{escape(gettext("Map of event locations"))}</title>',
+             f'aria-labelledby="map-title"><title id="map-title">{escape(title)}</title>',
              f'<rect class="sea" width="{width:.0f}" height="{height:.0f}"/>']
     for shape in data["shapes"]:
         path = "".join("M" + "L".join("%.1f,%.1f" % xy(lon, lat) for lon, lat in ring) + "Z"
