@@ -177,3 +177,20 @@ def test_feeds_slides_and_search_index_are_worded_in_the_language(loaded, langua
     records = json.loads(index.removeprefix("window.siteGenSearchIndex=").removesuffix(";\n"))
     assert all(month in record["date"] for record in records)
     assert "sources differ" not in index and "claimed by" not in index
+
+
+def test_pages_drawn_later_in_another_thread_keep_their_language(loaded):
+    # The preview draws lazily, in its server's thread, where no language was set: each drawing sets its own.
+    import threading  # noqa: PLC0415
+
+    root, (timeline, site_key, keys) = loaded
+    renderer = Renderer(root / "templates", "ja")
+    renderer.render(timeline, site_key, keys)  # the first render draws every page
+    files = renderer.render(timeline, site_key, keys, lazy=True, reshaped=True)  # now pages wait to be asked
+    assert callable(files["index.html"]) and callable(files["search-index.js"])
+    drawn = {}
+    thread = threading.Thread(target=lambda: drawn.update(page=files["index.html"](), data=files["search-index.js"]()))
+    thread.start()
+    thread.join()
+    assert "年表" in drawn["page"].decode() and "出典により異なる" in drawn["data"].decode()
+    assert i18n.current() == "en"
