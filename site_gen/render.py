@@ -64,6 +64,11 @@ def make_environment(templates: Path, language: str = i18n.SOURCE_LANGUAGE) -> j
         return _environments[key]
 
 
+def term_name(term) -> str:
+    """A term as readers see it: a year worded in their language ("2026년"), any other by its name."""
+    return year_text(int(term.slug)) if term.kind == "years" else term.name
+
+
 def _new_environment(templates: Path, language: str) -> jinja2.Environment:
     env = jinja2.Environment(  # auto_reload: an edited template is compiled again on its next use
         loader=jinja2.FileSystemLoader(templates),
@@ -80,7 +85,7 @@ def _new_environment(templates: Path, language: str) -> jinja2.Environment:
     env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,
                        places=places, json_ld=json_ld, overview=overview, when_texts=when_texts,
                        short_date=short_date, date_text=date_text, number_text=number_text, year_text=year_text,
-                       status_name=status_name,
+                       status_name=status_name, term_name=term_name,
                        tag_name=tag_name, claims_in_order=claims_in_order,
                        last_updated=last_updated, latest_first=latest_first, language=language,
                        term_kinds={kind.folder: kind for kind in TERM_KINDS})

@@ -112,3 +112,12 @@ def test_the_maps_countries_are_named_by_babel(language, names):
     from site_gen.outputs.pictures import country_name, outline  # noqa: PLC0415
     with i18n.using(language):
         assert [country_name(shape["name"]) for shape in outline()["shapes"]] == names
+
+
+def test_year_pages_are_named_in_the_language():
+    from site_gen.render import term_name  # noqa: PLC0415
+    from site_gen.timeline import Term  # noqa: PLC0415
+    with i18n.using("ko"):
+        assert term_name(Term("years", "2025", "2025")) == "2025년"
+        assert term_name(Term("tags", "icbm", "ICBM")) == "ICBM"
+    assert term_name(Term("years", "2025", "2025")) == "2025"
