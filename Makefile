@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build preview serve test browser clean
+.PHONY: build preview serve test browser clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,12 @@ test: $(VENV)/.installed-test browser $(NPM_TOOLS)/.installed
 
 clean:
 	rm -rf output .pytest_cache .cache/test-artifacts .cache/site-gen
+
+# The interface catalogs (README, "Translating the interface"): extract every string into the template,
+# then bring each language's catalog up to date. New strings arrive empty (no fuzzy guesses), and
+# tests/test_catalogs.py fails until they are translated.
+LOCALE := site_gen/locale
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel -q extract -F babel.cfg --sort-by-file --project site-gen --msgid-bugs-address "" \
+	  --copyright-holder "site-gen contributors" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
+
+from . import i18n
 
 _DATE = re.compile(
     r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
@@ -125,17 +130,74 @@ def parse_event_date(value: object) -> EventDate:
     return EventDate(year, month, day, hour, minute, second, offset_minutes)
 
 
-def zone_label(when: EventDate, zone: str | None) -> str:
-    """What a newsroom writes after a time: the abbreviation of `zone` (an IANA name) at that moment when
-    its offset is the one written ("KST"), else the offset itself ("UTC+09:00")."""
+# Zones an event's own may be when the site's zone does not have its offset at that moment, and only one
+# of them does: Pyongyang kept UTC+08:30 from 15 August 2015 to 4 May 2018 (tzdata knows it).
+REGION_ZONES = ("Asia/Pyongyang", "Asia/Seoul", "Asia/Tokyo")
+
+# How dates are worded, by Babel. English keeps the newsroom style the site had ("4 January 2026, 07:50
+# KST"), as fixed CLDR patterns; every other language takes its own CLDR skeletons ("2026년 1월 4일 (일)").
+_ENGLISH = {"day": "d MMMM y", "month": "MMMM y", "year": "y", "short_day": "d MMM y", "short_month": "MMM y"}
+_SKELETONS = {"day": "yMMMEd", "month": "yMMMM", "year": "y", "short_day": "yMMMd", "short_month": "yMMM"}
+
+
+@lru_cache(maxsize=None)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language, sep="-")
+
+
+def _language(language: str | None) -> str:
+    return i18n.current() if language is None else language
+
+
+def _english(language: str) -> bool:
+    return _locale(language).language == "en"
+
+
+@lru_cache(maxsize=1 << 16)  # month headings and short dates recur on every list page
+def _date_words(when: EventDate, short: bool, language: str) -> str:
+    kind = ("short_" if short else "") + ("day" if when.day else "month" if when.month else "year")
+    kind = "year" if kind == "short_year" else kind
+    if _english(language):
+        return format_date(when.first_day, _ENGLISH[kind], locale="en")
+    return format_skeleton(_SKELETONS[kind], when.first_day, locale=_locale(language))
+
+
+def _clock(when: EventDate, language: str) -> str:
+    moment = time(when.hour, when.minute)
+    if _english(language):
+        return format_time(moment, "HH:mm", locale="en")
+    return format_time(moment, "short", locale=_locale(language))  # the locale's own: 오전 7:50, 7:50
+
+
+def _own_zone(when: EventDate, zone: str | None) -> tuple[str, bool] | None:
+    """(IANA name, whether it is the site's zone) of the zone the written offset is in at that moment:
+    the site's zone, else the one region zone that has it; None when neither does."""
+    wanted = timedelta(minutes=when.offset_minutes)
+    if zone and when.instant.astimezone(_zone(zone)).utcoffset() == wanted:
+        return zone, True
+    matching = [name for name in REGION_ZONES if name != zone
+                and when.instant.astimezone(_zone(name)).utcoffset() == wanted]
+    return (matching[0], False) if len(matching) == 1 else None
+
+
+def zone_label(when: EventDate, zone: str | None, language: str | None = None) -> str:
+    """The event's own zone, named in the reader's language: in English what a newsroom writes after a
+    time, the abbreviation of the site's `zone` (an IANA name) when its offset at that moment is the one
+    written ("KST"); else the city's zone in the reader's words ("서울 시간", "ソウル時間", "Pyongyang Time");
+    else the offset itself ("UTC+09:00")."""
     if when.offset_minutes is None:
         return ""
-    if zone:
-        local = when.instant.astimezone(_zone(zone))
-        name = local.tzname() or ""
-        if local.utcoffset() == timedelta(minutes=when.offset_minutes) and name[:1].isalpha():
-            return name
-    return "UTC" if when.offset_minutes == 0 else f"UTC{when.offset_text()}"
+    language = _language(language)
+    offset = "UTC" if when.offset_minutes == 0 else f"UTC{when.offset_text()}"
+    own = _own_zone(when, zone)
+    if own is None or when.offset_minutes == 0 and own[0] in ("UTC", "Etc/UTC"):
+        return offset
+    name, is_site_zone = own
+    if _english(language) and is_site_zone:
+        abbreviation = when.instant.astimezone(_zone(name)).tzname() or ""
+        return abbreviation if abbreviation[:1].isalpha() else offset
+    locale = _locale(language)
+    return locale.zone_formats["region"] % get_timezone_location(name, locale, return_city=True)
 
 
 @lru_cache(maxsize=None)
@@ -143,39 +205,63 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def when_texts(start: EventDate, end: EventDate | None, zone: str | None = None) -> tuple[str, str, str]:
-    """(start, dash, end) as a newsroom writes them: "4 January 2026, 07:50 KST"; a range within a day
-    "8 May 2025, 08:10" "–" "09:20 KST"; across days "4 January 2026" " – " "6 January 2026". The one
-    place dates and times are worded for readers (issue 18 swaps it for Babel's formatting)."""
+def when_texts(start: EventDate, end: EventDate | None, zone: str | None = None,
+               language: str | None = None) -> tuple[str, str, str]:
+    """(start, dash, end) as a newsroom writes them, in the reader's language (by default the one being
+    drawn, i18n.current()): "4 January 2026, 07:50 KST", "2026년 1월 4일 (일) 오전 7:50(서울 시간)"; a range
+    within a day "8 May 2025, 08:10" "–" "09:20 KST"; across days "4 January 2026" " – " "6 January 2026"
+    ("2026年1月4日(日)" "～" "2026年1月6日(火)"). The one place dates and times are worded for readers."""
+    return _when_texts(start, end, zone, _language(language))  # the language resolved before the cache
 
-    def day(when: EventDate) -> str:
-        if not when.month:
-            return str(when.year)
-        if not when.day:
-            return f"{MONTHS[when.month - 1]} {when.year}"
-        return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
-    def clock(when: EventDate) -> str:
-        return f"{when.hour:02d}:{when.minute:02d}"
+@lru_cache(maxsize=1 << 16)  # a card is drawn for each list it is on: its dates are worded once per language
+def _when_texts(start: EventDate, end: EventDate | None, zone: str | None, language: str) -> tuple[str, str, str]:
+    locale = _locale(language)
+    joined = locale.datetime_formats["medium"]  # "{1}, {0}": the day, then the time
+
+    def zoned(when: EventDate) -> str:
+        # The zone after the time, as each language writes it ("07:50 KST", "7:50（ソウル時間）").
+        return i18n.translations(language).gettext("%(time)s %(zone)s") % {"time": _clock(when, language),
+                                                 "zone": zone_label(when, zone, language)}
 
     def full(when: EventDate) -> str:
-        return day(when) + (f", {clock(when)} {zone_label(when, zone)}" if when.hour is not None else "")
+        day = _date_words(when, False, language)
+        return day if when.hour is None else joined.format(zoned(when), day)
 
+    # Between two days: CLDR's " ~ " and "～"; English keeps the plain spaces it had around "–".
+    between = " – " if _english(language) else locale.interval_formats[None].replace("{0}", "").replace("{1}", "")
     if end is None:
         return full(start), "", ""
     if (end.hour is not None and start.hour is not None and end.first_day == start.first_day
             and end.offset_minutes == start.offset_minutes):
-        return f"{day(start)}, {clock(start)}", "–", f"{clock(end)} {zone_label(end, zone)}"
-    return full(start), " – ", full(end)
+        dash = "–" if _english(language) else between  # English: 08:10–09:20, as CLDR's own time ranges
+        return joined.format(_clock(start, language), _date_words(start, False, language)), dash, zoned(end)
+    return full(start), between, full(end)
 
 
-def short_date(when: EventDate) -> str:
+def date_text(when: EventDate, language: str | None = None) -> str:
+    """A source's date (or the day it was checked) for readers; English as EventDate.display()."""
+    language = _language(language)
+    if _english(language):
+        return when.display()
+    return when_texts(when, None, None, language)[0]
+
+
+def year_text(year: int, language: str | None = None) -> str:
+    """A year as a heading: "2026", "2026년", "2026年"."""
+    return _date_words(EventDate(year), False, _language(language))
+
+
+def month_text(year: int, month: int, language: str | None = None) -> str:
+    """A month as a heading: "January 2026", "2026년 1월", "2026年1月"."""
+    return _date_words(EventDate(year, month), False, _language(language))
+
+
+def short_date(when: EventDate, language: str | None = None) -> str:
     """The day in few letters, for lists of steps: "4 Jan 2026", "Jan 2026", "2026" (no time)."""
-    if not when.month:
-        return str(when.year)
-    month = MONTHS[when.month - 1][:3]
-    return f"{when.day} {month} {when.year}" if when.day else f"{month} {when.year}"
+    return _date_words(when, True, _language(language))
 
 
-def display_range(start: EventDate, end: EventDate | None, zone: str | None = None) -> str:
-    return "".join(when_texts(start, end, zone))
+def display_range(start: EventDate, end: EventDate | None, zone: str | None = None,
+                  language: str | None = None) -> str:
+    return "".join(when_texts(start, end, zone, language))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .i18n import N_
 from .model import EventEntry, SiteConfig
 
 PER_PAGE = 100  # term pages list this many events a page, unless the kind says otherwise
@@ -17,8 +18,8 @@ PER_PAGE = 100  # term pages list this many events a page, unless the kind says 
 @dataclass(eq=False)
 class TermKind:
     folder: str  # the URL folder of its pages, the Timeline field holding its terms, and Term.kind
-    label: str  # one term's kind, as its page names it: "Category"
-    title: str  # the page listing them all: "Categories"
+    label: str  # one term's kind, as its page names it: "Category" (templates translate it)
+    title: str  # the page listing them all: "Categories" (templates translate it)
     names: Callable[[EventEntry], tuple[str, ...]]  # the terms an entry is filed under
     per_page: int | None = PER_PAGE  # events a term page lists; None: all of them on one page
     # The terms the site config defines, kept in its order even when no event has them; without it,
@@ -41,9 +42,10 @@ def _year(entry: EventEntry) -> tuple[str]:
 
 TERM_KINDS = (
     # A year is one page (the chart links to its months); the other lists are split into pages.
-    TermKind("years", "Year", "Years", _year, per_page=None, order=int),
-    TermKind("categories", "Category", "Categories", lambda entry: (entry.category,),
+    TermKind("years", N_("Year"), N_("Years"), _year, per_page=None, order=int),
+    TermKind("categories", N_("Category"), N_("Categories"), lambda entry: (entry.category,),
              defined=lambda config: config.categories),
-    TermKind("actors", "Actor", "Actors", lambda entry: tuple(entry.actors), defined=lambda config: config.actors),
-    TermKind("tags", "Tag", "Tags", lambda entry: tuple(entry.tags), term_name=tag_name),
+    TermKind("actors", N_("Actor"), N_("Actors"), lambda entry: tuple(entry.actors),
+             defined=lambda config: config.actors),
+    TermKind("tags", N_("Tag"), N_("Tags"), lambda entry: tuple(entry.tags), term_name=tag_name),
 )

@@ -14,6 +14,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       WithJsonSchema, field_validator, model_validator)
 
 from .dates import EventDate, parse_event_date
+from .i18n import N_, gettext
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Ids become URL paths: Unicode letters and digits are fine (Hangul ids work), separators are hyphens.
@@ -167,9 +168,9 @@ SOURCE_KINDS = {
 }
 WEAK_KINDS = frozenset({"homepage", "aggregator", "ai-generated"})
 # How each kind is named to readers (pages name the weak ones beside the source; TimelineJS slides all).
-KIND_NAMES = {"article": "article", "official": "official statement or document", "state-media": "state media",
-              "database": "database", "aggregator": "aggregator", "ai-generated": "AI-written page",
-              "homepage": "publisher's home page only"}
+KIND_NAMES = {"article": N_("article"), "official": N_("official statement or document"),
+              "state-media": N_("state media"), "database": N_("database"), "aggregator": N_("aggregator"),
+              "ai-generated": N_("AI-written page"), "homepage": N_("publisher's home page only")}
 SourceKind = Literal[tuple(SOURCE_KINDS)]
 
 
@@ -226,7 +227,7 @@ class Source(Strict):
 
     @property
     def kind_name(self) -> str:
-        return KIND_NAMES[self.kind]
+        return gettext(KIND_NAMES[self.kind])  # in the language being drawn
 
     @property
     def kind_words(self) -> str:

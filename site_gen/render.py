@@ -12,13 +12,15 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .dates import short_date, when_texts
+from . import i18n
+from .dates import date_text, short_date, when_texts, year_text
 from .kinds import TERM_KINDS, tag_name
 from .outputs.exports import json_ld
 from .outputs.pictures import event_map, month_chart, overview, places
 from .pages import PageSpec, card_links, page_specs
 from .problems import BuildError, Problem
-from .timeline import Event, Timeline, claims_in_order, group_by_month, last_updated, latest_first
+from .timeline import (Event, Timeline, claims_in_order, group_by_month, last_updated, latest_first, number_text,
+                       status_name)
 
 
 def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str], str]:
@@ -47,7 +49,27 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+_environments: dict[tuple[Path, str], jinja2.Environment] = {}
+_environments_lock = threading.Lock()
+
+
+def make_environment(templates: Path, language: str = i18n.SOURCE_LANGUAGE) -> jinja2.Environment:
+    """The Jinja environment for drawing pages in `language`: its interface catalog installed for
+    `{{ _("...") }}` and `{% trans %}` (newstyle gettext: autoescaped, with named placeholders). Made once
+    per templates folder and language, so each template is compiled once per language."""
+    key = (Path(templates), language)
+    with _environments_lock:
+        if key not in _environments:
+            _environments[key] = _new_environment(Path(templates), language)
+        return _environments[key]
+
+
+def term_name(term) -> str:
+    """A term as readers see it: a year worded in their language ("2026년"), any other by its name."""
+    return year_text(int(term.slug)) if term.kind == "years" else term.name
+
+
+def _new_environment(templates: Path, language: str) -> jinja2.Environment:
     env = jinja2.Environment(  # auto_reload: an edited template is compiled again on its next use
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -55,11 +77,17 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks as one line, as babel.cfg extracts them
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)
+    # Dates, numbers and code-worded strings follow i18n.current(), which each drawing sets (make_drawer).
     env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,
                        places=places, json_ld=json_ld, overview=overview, when_texts=when_texts,
-                       short_date=short_date, tag_name=tag_name, claims_in_order=claims_in_order,
-                       last_updated=last_updated, latest_first=latest_first,
+                       short_date=short_date, date_text=date_text, number_text=number_text, year_text=year_text,
+                       status_name=status_name, term_name=term_name,
+                       tag_name=tag_name, claims_in_order=claims_in_order,
+                       last_updated=last_updated, latest_first=latest_first, language=language,
                        term_kinds={kind.folder: kind for kind in TERM_KINDS})
     env.filters["css_string"] = css_string
     return env
@@ -108,8 +136,10 @@ class Deferred:
             return self._data
 
 
-def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
-    """A function that draws one page; it shares drawn cards, and the macros, between the pages it draws."""
+def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "",
+                language: str = i18n.SOURCE_LANGUAGE) -> Callable[[PageSpec], bytes]:
+    """A function that draws one page in `language` (env must be make_environment's for it); it shares
+    drawn cards, and the macros, between the pages it draws."""
     config = timeline.config
     base_url = config.base_url
     templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
@@ -153,24 +183,29 @@ def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "
     shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
 
     def draw(spec: PageSpec) -> bytes:
-        if spec.make is not None:
-            return spec.make()
-        url = link_maker(spec.path, base_url, spec.absolute_links)
-        return template(spec.template).render(
-            **shared, **spec.context, url=url, macros=macros_for(url),
-            canonical=base_url + spec.path.removesuffix("index.html"),
-            page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
+        with i18n.using(language):  # what code words (dates, flags, pictures, feeds) is in the page's language
+            if spec.make is not None:
+                return spec.make()
+            url = link_maker(spec.path, base_url, spec.absolute_links)
+            return template(spec.template).render(
+                **shared, **spec.context, url=url, macros=macros_for(url),
+                canonical=base_url + spec.path.removesuffix("index.html"),
+                page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
 
     return draw
 
 
 class Renderer:
     """Draws pages with Jinja. For the preview it keeps each page's fingerprint and bytes, so a later
-    render redoes only the pages whose inputs changed; the result is the same as drawing afresh."""
+    render redoes only the pages whose inputs changed; the result is the same as drawing afresh.
 
-    def __init__(self, templates: Path):
+    A Renderer draws in one language (its interface catalog, its dates and numbers): a site in several
+    languages has one Renderer for each, sharing nothing but the compiled catalogs."""
+
+    def __init__(self, templates: Path, language: str = i18n.SOURCE_LANGUAGE):
         self.templates = templates
-        self.env = make_environment(templates)
+        self.language = language
+        self.env = make_environment(templates, language)
         self._cache: dict[str, tuple[str, bytes]] = {}  # output path -> (fingerprint, bytes)
         self._specs: list[PageSpec] = []  # the pages of the last render
         self._site_key = ""  # the site-wide inputs of the last render
@@ -186,7 +221,7 @@ class Renderer:
                 continue
 
     def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
-        return make_drawer(self.env, timeline, extra_head)
+        return make_drawer(self.env, timeline, extra_head, self.language)
 
     def draw_all(self, timeline: Timeline, specs: list[PageSpec], extra_head: str,
                  keep: Callable[[str, bytes], None]) -> list[Problem]:
@@ -259,7 +294,7 @@ class Renderer:
         draw = self.drawer(timeline, extra_head) if pages_too else None
         for spec in todo:
             if lazy and spec.make is not None:
-                result[spec.path] = Deferred(spec.make)  # data files: made when first asked for
+                result[spec.path] = Deferred(self._make, spec.make)  # data files: made when first asked for
             elif pages_too:
                 result[spec.path] = Deferred(self._draw_or_report, draw, spec)
             else:
@@ -271,6 +306,10 @@ class Renderer:
         self._specs = specs
         self._cache = {spec.path: (prints[spec.path], result[spec.path]) for spec in specs}  # gone pages drop out
         return {spec.path: result[spec.path] for spec in specs}
+
+    def _make(self, make: Callable[[], bytes]) -> bytes:
+        with i18n.using(self.language):  # made later, perhaps in the server's thread: in this language
+            return make()
 
     def _draw_or_report(self, draw: Callable[[PageSpec], bytes], spec: PageSpec) -> bytes:
         try:

@@ -5,7 +5,11 @@ from bisect import insort
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from .dates import MONTHS, EventDate, display_range
+from babel.numbers import format_decimal
+
+from . import i18n
+from .dates import EventDate, display_range, month_text
+from .i18n import N_, gettext
 from .kinds import TERM_KINDS, TermKind
 from .model import EventEntry, PageEntry, SiteConfig
 
@@ -83,21 +87,46 @@ THREAD_LIMIT = 40
 
 @dataclass(frozen=True)
 class Flag:
-    """One contested point of an entry, told in words on every card that shows the event."""
+    """One contested point of an entry, told in words on every card that shows the event. Kept with the
+    entry for every language: the words are put together when read, in the language being drawn."""
 
     kind: str  # "disputed" or "refuted" (a claim), or "figures" (sources give different values)
-    label: str  # "Disputed claim", "Refuted claim", "Range"
-    text: str  # the claim and who made it, or the spread of values: "900–1,000 km, sources differ"
+    subject: str  # the claim's text, or what the figures measure
+    by: str = ""  # who made the claim
+    figures: tuple = ()  # the figures that differ
+
+    @property
+    def label(self) -> str:
+        """ "Disputed claim", "Refuted claim", "Range" (what the figures measure)."""
+        if self.kind == "figures":
+            return self.subject[:1].upper() + self.subject[1:]
+        return gettext(CLAIM_FLAGS[self.kind])
+
+    @property
+    def text(self) -> str:
+        """The claim and who made it, or the spread of values: "900–1,000 km, sources differ"."""
+        if self.kind == "figures":
+            return gettext("%(spread)s, sources differ") % {"spread": figure_spread(list(self.figures))}
+        return gettext("%(claim)s (claimed by %(by)s)") % {"claim": self.subject, "by": self.by}
 
 
 CONTESTED_STATUSES = ("refuted", "disputed")  # the order they are shown in: the strongest first
+CLAIM_FLAGS = {"refuted": N_("Refuted claim"), "disputed": N_("Disputed claim")}
+STATUS_NAMES = {"refuted": N_("Refuted"), "disputed": N_("Disputed"), "unverified": N_("Unverified"),
+                "confirmed": N_("Confirmed")}
+
+
+def status_name(status: str) -> str:
+    """A claim's status in the reader's words ("Disputed"); one not named here as written, capitalised."""
+    return gettext(STATUS_NAMES[status]) if status in STATUS_NAMES else status.capitalize()
 
 
 def number_text(value: float | int) -> str:
-    """1000 -> "1,000"; 358.5 -> "358.5" (a whole float loses its ".0")."""
+    """1000 -> "1,000"; 358.5 -> "358.5" (a whole float loses its ".0"), in the language being drawn."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value:,}"
+    # Every digit as written (no rounding to three places); the locale's separators.
+    return format_decimal(value, locale=i18n.locale_name(i18n.current()), decimal_quantization=False)
 
 
 def figure_spread(figures: list) -> str | None:
@@ -116,15 +145,14 @@ def figure_spread(figures: list) -> str | None:
 def contested(entry: EventEntry) -> tuple[Flag, ...]:
     """The entry's refuted and disputed claims (in that order), then each measure whose sources give
     different values. The one place this is decided: cards, search results, the embed and exports use it."""
-    flags = [Flag(claim.status, f"{claim.status.capitalize()} claim", f"{claim.text} (claimed by {claim.by})")
+    flags = [Flag(claim.status, claim.text, claim.by)
              for status in CONTESTED_STATUSES for claim in entry.claims if claim.status == status]
     groups: dict[str, list] = {}
     for figure in entry.figures:
         groups.setdefault(figure.what, []).append(figure)
     for what, figures in groups.items():
-        spread = figure_spread(figures)
-        if spread:
-            flags.append(Flag("figures", what[:1].upper() + what[1:], f"{spread}, sources differ"))
+        if figure_spread(figures):
+            flags.append(Flag("figures", what, figures=tuple(figures)))
     return tuple(flags)
 
 
@@ -217,12 +245,16 @@ class Timeline:
 
 
 def group_by_month(events: list[Event]) -> list[tuple[int, list[tuple[str, list[Event]]]]]:
-    """[(year, [(month name, events)])], for the grouped lists on the index and term pages."""
+    """[(year, [(month heading, events)])], for the grouped lists on the index and term pages: "January
+    2026", "2026년 1월", in the language being drawn."""
     result = []
+    language = i18n.current()
     for year, in_year in groupby(events, key=lambda e: e.entry.date.year):
         months = []
         for month, in_month in groupby(in_year, key=lambda e: e.entry.date.month or 0):
-            months.append((MONTHS[month - 1] if month else "Date within the year unknown", list(in_month)))
+            heading = (month_text(year, month, language) if month else
+                       gettext("Date within the year unknown %(year)s") % {"year": year})
+            months.append((heading, list(in_month)))
         result.append((year, months))
     return result
 

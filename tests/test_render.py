@@ -68,7 +68,7 @@ def test_template_syntax_error_names_template_and_line(project):
 
 def test_template_runtime_error_names_template_and_line(project):
     path = project.root / "templates" / "404.html"
-    path.write_text(path.read_text().replace("<h1>Page not found</h1>", "\n<h1>{{ no_such_variable }}</h1>"))
+    path.write_text(path.read_text().replace('<h1>{{ _("Page not found") }}</h1>', "\n<h1>{{ no_such_variable }}</h1>"))
     project.event("a")
     with pytest.raises(BuildError) as caught:
         build(Project(project.root), project.output)

@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from ..model import ExportedEvent
 from ..dates import display_range
-from ..timeline import Event, Timeline, claims_in_order
+from ..i18n import gettext
+from ..timeline import Event, Timeline, claims_in_order, number_text, status_name
 
 
 def _json(data, indent: int | None = None) -> bytes:
@@ -74,6 +75,14 @@ def _figure(figure) -> str:
     return f"{figure.what}: {'about ' if figure.approximate else ''}{value} ({figure.by})"
 
 
+def _slide_figure(figure) -> str:
+    """A figure in a slide's text, in the reader's words: "range: about 1,000 km (KCNA)"."""
+    value = number_text(figure.value)
+    value = gettext("about %(value)s") % {"value": value} if figure.approximate else value
+    value += f" {figure.unit}" if figure.unit else ""
+    return gettext("%(what)s: %(value)s (%(by)s)") % {"what": figure.what, "value": value, "by": figure.by}
+
+
 def _csv_source(source) -> str:
     """A source in a CSV cell: publisher, title, address, then its kind and any archived copy."""
     text = f"{source.publisher}: {source.title} <{source.url}> ({source.kind}"
@@ -120,7 +129,8 @@ def _tl_date(when, zone: str, keep_time: bool = True) -> dict:
 
 def _timelinejs_source(source) -> str:
     """A source in a slide's text: its link, publisher and kind, and any archived copy beside the original."""
-    archived = f' <a href="{escape(source.archived_url)}">archived copy</a>' if source.archived_url else ""
+    words = gettext("archived copy")
+    archived = f' <a href="{escape(source.archived_url)}">{escape(words)}</a>' if source.archived_url else ""
     note = f" {escape(source.note)}" if source.note else ""
     return (f'<li><a href="{escape(source.url)}">{escape(source.title)}</a> ({escape(source.publisher)}; '
             f'{escape(source.kind_name)}){archived}{note}</li>')
@@ -132,21 +142,26 @@ def _safeguards(event: Event) -> str:
     e = event.entry
     parts = []
     if e.figures:
-        rows = "".join(f"<li>{escape(_figure(f))}{f' ({escape(f.note)})' if f.note else ''}</li>" for f in e.figures)
+        rows = "".join(f"<li>{escape(_slide_figure(f))}{f' ({escape(f.note)})' if f.note else ''}</li>"
+                       for f in e.figures)
         differ = [flag for flag in event.flags if flag.kind == "figures"]
         note = "".join(f"<p><strong>{escape(f.label)}: {escape(f.text)}.</strong></p>" for f in differ)
-        parts.append(f"<p>Figures, as each source reported them:</p>{note}<ul>{rows}</ul>")
+        heading = gettext("Figures, as each source reported them:")
+        parts.append(f"<p>{escape(heading)}</p>{note}<ul>{rows}</ul>")
     if e.claims:
-        rows = "".join(f"<li><strong>{escape(c.status.capitalize())}:</strong> {_claim_text(c)} (claimed by "
-                       f"{escape(c.by)}){_disputers(c)}{f' {escape(c.note)}' if c.note else ''}</li>"
+        claimed = escape(gettext("(claimed by %(by)s)"))  # escaped first: the name goes in escaped
+        rows = "".join(f"<li><strong>{escape(status_name(c.status))}:</strong> {_claim_text(c)} "
+                       f"{claimed % {'by': escape(c.by)}}{_disputers(c)}{f' {escape(c.note)}' if c.note else ''}</li>"
                        for c in claims_in_order(e))
-        parts.append(f"<p>Claims:</p><ul>{rows}</ul>")
+        heading = gettext("Claims:")
+        parts.append(f"<p>{escape(heading)}</p><ul>{rows}</ul>")
     return "".join(parts)
 
 
 def _claim_text(claim) -> str:
     """In quotation marks only when the entry says the words are the speaker's own."""
-    return f"“{escape(claim.text)}”" if claim.quote else f"{escape(claim.text)} (paraphrased)"
+    words = gettext("“%(text)s”") if claim.quote else gettext("%(text)s (paraphrased)")
+    return escape(words) % {"text": escape(claim.text)}
 
 
 def _disputers(claim) -> str:
@@ -155,7 +170,7 @@ def _disputers(claim) -> str:
     names = [escape(who) if isinstance(who, str) else
              (f'<a href="{escape(who.url)}">{escape(who.name)}</a>' if who.url else escape(who.name))
              for who in claim.disputed_by]
-    return "; disputed by " + ", ".join(names) + "."
+    return escape(gettext("; disputed by %(names)s.")) % {"names": ", ".join(names)}
 
 
 def mixed_days(events: list[Event]) -> frozenset:
@@ -174,12 +189,13 @@ def timelinejs_item(timeline: Timeline, event: Event, mixed: frozenset = frozens
     zone = timeline.config.timezone
     e = event.entry
     sources = "".join(_timelinejs_source(s) for s in e.sources)
+    sources_heading = gettext("Sources:")  # outside the f-string below, where pybabel sees it
     slide = {
         "unique_id": event.id,
         "start_date": _tl_date(e.date, zone, e.date.first_day not in mixed),
         "text": {"headline": escape(e.title),
                  "text": f"<p>{escape(e.summary)}</p>{event.body_html}{_safeguards(event)}"
-                         f"<p>Sources:</p><ul>{sources}</ul>"},
+                         f"<p>{escape(sources_heading)}</p><ul>{sources}</ul>"},
         "group": timeline.config.categories[e.category].name,
         "display_date": display_range(e.date, e.end_date, zone),
     }
@@ -187,7 +203,7 @@ def timelinejs_item(timeline: Timeline, event: Event, mixed: frozenset = frozens
         slide["end_date"] = _tl_date(e.end_date, zone, e.date.first_day not in mixed)
     if e.image:
         slide["media"] = {"url": base + e.image.src, "alt": e.image.alt, "caption": e.image.alt,
-                          "credit": e.image.credit + (" (AI-generated image)" if e.image.ai_generated else "")}
+                          "credit": e.image.credit + (gettext(" (AI-generated image)") if e.image.ai_generated else "")}
     return json.dumps(slide, ensure_ascii=False)
 
 

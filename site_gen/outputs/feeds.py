@@ -6,6 +6,7 @@ from html import escape
 import xml.etree.ElementTree as ET
 from datetime import datetime, time, timezone
 
+from ..i18n import gettext
 from ..timeline import Event, Timeline
 
 LATEST = 50
@@ -26,7 +27,8 @@ def latest(events: list[Event]) -> list[Event]:
 def content_html(event: Event) -> str:
     sources = "".join(f'<li><a href="{escape(s.url)}">{escape(s.title)}</a>, {escape(s.publisher)}</li>'
                       for s in event.entry.sources)
-    return f"<p>{escape(event.entry.summary)}</p>{event.body_html}<h2>Sources</h2><ul>{sources}</ul>"
+    heading = gettext("Sources")  # outside the f-string, where pybabel sees it
+    return f"<p>{escape(event.entry.summary)}</p>{event.body_html}<h2>{escape(heading)}</h2><ul>{sources}</ul>"
 
 
 def atom(timeline: Timeline, events: list[Event], feed_path: str, title: str) -> bytes:

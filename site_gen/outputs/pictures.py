@@ -9,10 +9,31 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from ..dates import MONTHS
+from babel import Locale
+from babel.dates import get_month_names
+
+from .. import i18n
+from ..dates import month_text
+from ..i18n import gettext, ngettext
 from ..timeline import Timeline
 
 OUTLINE = Path(__file__).resolve().parent.parent / "data" / "outline.json"
+
+
+# The outline's countries (data/make_outline.py) by their ISO codes, so that Babel names them per language.
+COUNTRY_CODES = {"North Korea": "KP", "South Korea": "KR", "Japan": "JP", "China": "CN", "Russia": "RU"}
+
+
+def country_name(name: str) -> str:
+    """A country of the outline in the reader's words ("북한", "北朝鮮"); in English, as the outline has it."""
+    language = i18n.current()
+    if language.split("-")[0] == i18n.SOURCE_LANGUAGE or name not in COUNTRY_CODES:
+        return name
+    return Locale.parse(i18n.locale_name(language)).territories.get(COUNTRY_CODES[name], name)
+
+
+def _events(count: int) -> str:
+    return ngettext("%(num)s event", "%(num)s events", count) % {"num": count}
 
 
 def month_chart(timeline: Timeline, url, events=None) -> Markup:
@@ -38,8 +59,10 @@ def month_chart(timeline: Timeline, url, events=None) -> Markup:
     row = count_room + bar_height + label_room
     width, height = left + 12 * step, row * len(years)
     names = {slug: c.name for slug, c in timeline.config.categories.items()}
+    title = gettext("Events per month, by category")  # outside f-strings, where pybabel sees it
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" '
-             f'aria-labelledby="chart-title"><title id="chart-title">Events per month, by category</title>']
+             f'aria-labelledby="chart-title"><title id="chart-title">{escape(title)}</title>']
+    initials = get_month_names("narrow", locale=i18n.locale_name(i18n.current()))  # J F M…, 1月 2月…
     for index, year in enumerate(years):
         top = index * row + count_room
         parts.append(f'<a href="{escape(url(f"/years/{year}/"))}"><text class="year-label" x="0" '
@@ -47,15 +70,16 @@ def month_chart(timeline: Timeline, url, events=None) -> Markup:
         for month in range(1, 13):
             x = left + (month - 1) * step
             parts.append(f'<text class="month-label" x="{x + step / 2:.0f}" y="{top + bar_height + 11}" '
-                         f'text-anchor="middle">{MONTHS[month - 1][0]}</text>')
+                         f'text-anchor="middle">{escape(initials[month])}</text>')
             total = per_month.get((year, month), 0)
             if not total:
                 continue
             label = ", ".join(f"{names[slug]} {counts[(year, month, slug)]}" for slug in names
                               if counts[(year, month, slug)])
+            title = gettext("%(when)s: %(events)s (%(counts)s)") % {
+                "when": month_text(year, month), "events": _events(total), "counts": label}
             parts.append(f'<a href="{escape(url(f"/years/{year}/#month-{year}-{month:02d}"))}">'
-                         f'<title>{MONTHS[month - 1]} {year}: {total} event{"s" if total != 1 else ""} '
-                         f'({escape(label)})</title>')
+                         f'<title>{escape(title)}</title>')
             y = top + bar_height
             for slug in names:
                 n = counts[(year, month, slug)]
@@ -98,10 +122,11 @@ def overview(timeline: Timeline, url) -> Markup:
     plot = 360 - label_width
     width, height = 360, row_height * len(rows) + axis
     cell = plot / columns
+    title = gettext("Events over time, by category: %(events)s from %(first)s to %(last)s") % {
+        "events": _events(len(dated)), "first": month_text(first.year, first.month),
+        "last": month_text(last.year, last.month)}
     parts = [f'<svg class="overview" viewBox="0 0 {width} {height}" width="100%" '
-             f'aria-labelledby="overview-title"><title id="overview-title">Events over time, by category: '
-             f'{len(dated)} events from {MONTHS[first.month - 1]} {first.year} to {MONTHS[last.month - 1]} '
-             f'{last.year}</title>']
+             f'aria-labelledby="overview-title"><title id="overview-title">{escape(title)}</title>']
     for number, row in enumerate(rows):
         top = number * row_height
         parts.append(f'<text class="row-label" data-category="{escape(row.slug)}" x="0" y="{top + 10}">'
@@ -115,8 +140,11 @@ def overview(timeline: Timeline, url) -> Markup:
             year, month_number = divmod(month, 12)
             strength = 0.35 + 0.65 * math.sqrt(count / densest)  # the eye reads area: the root keeps 1 visible
             href = url(f"/years/{year}/#month-{year}-{month_number + 1:02d}")
-            parts.append(f'<a href="{escape(href)}"><title>{escape(row.name)}, {MONTHS[month_number]} {year}'
-                         f'{" onwards" if step > 1 else ""}: {count} event{"s" if count != 1 else ""}</title>'
+            when = month_text(year, month_number + 1)
+            title = (gettext("%(category)s, %(when)s onwards: %(events)s") if step > 1 else
+                     gettext("%(category)s, %(when)s: %(events)s")) % {
+                "category": row.name, "when": when, "events": _events(count)}
+            parts.append(f'<a href="{escape(href)}"><title>{escape(title)}</title>'
                          f'<rect class="cell" data-category="{escape(row.slug)}" x="{label_width + column * cell:.1f}" '
                          f'y="{top + 1}" width="{max(cell - 0.6, 1.5):.1f}" height="{row_height - 2}" '
                          f'fill-opacity="{strength:.2f}"/></a>')
@@ -217,21 +245,22 @@ def event_map(timeline: Timeline, url) -> Markup:
     def xy(lon: float, lat: float) -> tuple[float, float]:
         return (lon - lon_min) * squeeze * scale, (lat_max - lat) * scale
 
+    title = gettext("Map of event locations")
     parts = [f'<svg class="map" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
-             f'aria-labelledby="map-title"><title id="map-title">Map of event locations</title>',
+             f'aria-labelledby="map-title"><title id="map-title">{escape(title)}</title>',
              f'<rect class="sea" width="{width:.0f}" height="{height:.0f}"/>']
     for shape in data["shapes"]:
         path = "".join("M" + "L".join("%.1f,%.1f" % xy(lon, lat) for lon, lat in ring) + "Z"
                        for ring in shape["rings"])
-        parts.append(f'<path class="land" d="{path}"><title>{escape(shape["name"])}</title></path>')
+        parts.append(f'<path class="land" d="{path}"><title>{escape(country_name(shape["name"]))}</title></path>')
     taken: list[tuple[float, float, float, float]] = []
     for place in found:
         x, y = xy(place["lon"], place["lat"])
         count = len(place["events"])
         label = f'{place_label(place)} ({count})'
         lx, ly, anchor = label_spot(x, y, len(label) * 7.5, width, height, taken)
-        parts.append(f'<a href="#{place["anchor"]}"><title>{escape(" / ".join(place["names"]))}: {count} '
-                     f'event{"s" if count != 1 else ""}</title><circle class="marker" cx="{x:.1f}" cy="{y:.1f}" r="10"/>'
+        title = gettext("%(place)s: %(events)s") % {"place": " / ".join(place["names"]), "events": _events(count)}
+        parts.append(f'<a href="#{place["anchor"]}"><title>{escape(title)}</title><circle class="marker" cx="{x:.1f}" cy="{y:.1f}" r="10"/>'
                      f'<text class="marker-label" x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">'
                      f'{numbers[id(place)]}</text><text class="place-label" x="{lx:.1f}" '
                      f'y="{ly:.1f}" text-anchor="{anchor}">{escape(label)}</text></a>')

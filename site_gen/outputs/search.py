@@ -12,6 +12,7 @@ from functools import lru_cache
 import nh3
 
 from ..dates import display_range
+from ..i18n import gettext
 from ..timeline import Event, Timeline
 from .exports import joined
 
@@ -39,5 +40,6 @@ def _record(event: Event, zone: str) -> dict:
         "summary": entry.summary,
         "text": plain_text(event.body_html),
         "sources": " ".join(f"{s.publisher} {s.title}" for s in entry.sources),
-        "flags": [f"{flag.label}: {flag.text}" for flag in event.flags],  # what is contested, as cards say it
+        # what is contested, as cards say it, in the language being drawn
+        "flags": [gettext("%(label)s: %(text)s") % {"label": flag.label, "text": flag.text} for flag in event.flags],
     }

@@ -148,11 +148,16 @@
     });
   }
 
+  // The page's words for these, in its language (index.html puts them on the status element).
+  function words(key, values) {
+    return status.getAttribute("data-" + key).replace(/\{(\w+)\}/g, function (all, name) { return values[name]; });
+  }
+
   function summarize() {
     var names = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]:checked")).map(function (input) {
       return input.parentNode.querySelector(".choice-name").textContent;
     });
-    document.getElementById("filter-summary").textContent = names.length ? "(chosen: " + names.join(", ") + ")" : "";
+    document.getElementById("filter-summary").textContent = names.length ? words("chosen", { names: names.join(", ") }) : "";
   }
 
   function apply() {
@@ -180,8 +185,8 @@
     results.hidden = !matches;
     timeline.hidden = !!matches;  // a search lists its results once, ranked, instead of the cards too
     noMatch.hidden = shown > 0;
-    status.textContent = shown === cards.length ? cards.length + " events"
-      : shown + " of " + cards.length + " events shown" + (query ? " for “" + query + "”" : "");
+    status.textContent = shown === cards.length ? words("all", { count: cards.length })
+      : words(query ? "some-query" : "some", { shown: shown, count: cards.length, query: query });
     remember(categories, actors, tags, query);
   }
 
