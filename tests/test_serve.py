@@ -96,7 +96,7 @@ def body_within(server, path: str, text: bytes, seconds: float = 5) -> bytes:
 
 def test_templates_and_config_are_watched(project, server):
     path = project.root / "templates/404.html"
-    path.write_text(path.read_text().replace("Page not found</h1>", "Nothing here</h1>"))
+    path.write_text(path.read_text().replace('{{ _("Page not found") }}</h1>', "Nothing here</h1>"))
     assert b"Nothing here" in body_within(server, "/nowhere/", b"Nothing here")
     config = project.root / "site.yaml"
     config.write_text(config.read_text().replace("title: Test timeline", "title: Renamed timeline"))
