@@ -235,6 +235,7 @@ class Writer:
         self.planned: set[str] = set()  # the ids every row of this import asks for
         self.created: list[tuple[str, Entry]] = []  # (file shown, entry), for the duplicate warnings
         self.counts = dict.fromkeys(OUTCOMES, 0)
+        self.merging = False  # the mapping merges rows into editors' entries (its report counts merges)
 
     def _outcome(self, outcome: str, where: str, message: str) -> None:
         self.counts[outcome] += 1
@@ -434,7 +435,7 @@ class Writer:
 
     def summary(self) -> str:
         done = self.counts["created"] + self.counts["updated"] + self.counts["merged"]
-        counts = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+        counts = ", ".join(f"{n} {name}" for name, n in self.counts.items() if name != "merged" or self.merging)
         verb = "Would import" if self.dry_run else "Imported"
         return f"({counts}{'; dry run, nothing written' if self.dry_run else ''})\n" \
                f"{verb} {done} entries, skipped {sum(self.counts.values()) - done}."

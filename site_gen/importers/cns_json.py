@@ -46,8 +46,21 @@ FACILITIES_KO = {
     "yonghung-bay": "영흥만", "yonghung": "영흥", "yonpo": "연포 비행장", "samsok": "삼석", "sunan": "순안",
     "west-sunan": "순안 서쪽", "sukchon": "숙천", "sonchon": "선천", "uiju": "의주", "yangdok": "양덕",
     "sariwon": "사리원", "south-wonsan": "원산 남쪽", "east-pyongyang": "평양 동쪽", "kanggye": "강계",
-    "taegwan": "대관군", "ryokpo": "력포구역", "mupyong-ni": "무평리",
+    "taegwan": "대관군", "ryokpo": "력포구역", "mupyong-ni": "무평리 군수공장", "samsok-test": "삼석 미사일 시험장",
+    "samsok-test-2": "삼석 미사일 시험장 2", "samsok-test-3": "삼석 미사일 시험장 3", "lake-yonpung": "연풍호",
+    "taesong": "태성호", "baegun": "백운", "kwail": "과일 비행장", "sangum-ri": "상음리", "taechon": "태천 저수지",
+    "monggumpo": "몽금포",
 }
+
+# Misspellings in the English dictionary (the Japanese one reads 順安西部, 三石ミサイル実験場): corrected.
+SPELLING = (("Wast Sunan", "West Sunan"), ("missle", "missile"))
+
+
+def _spelled(name: str | None) -> str | None:
+    for wrong, right in SPELLING:
+        name = name.replace(wrong, right) if name else name
+    return name
+
 
 # Words of the templates. Landing areas follow each language's press: 동해 / 日本海.
 WORDS = {
@@ -197,8 +210,8 @@ class Launch:
                      "ko": MISSILES_KO.get(first.missile, missile_en.get("name")) if known else None,
                      "ja": missile_ja.get("name", missile_en.get("name")) if known else None}
         has_site = first.facility != "unknown"
-        self.site = {"en": site_en.get("name") if has_site else None,
-                     "ko": FACILITIES_KO.get(first.facility, site_en.get("name")) if has_site else None,
+        self.site = {"en": _spelled(site_en.get("name")) if has_site else None,
+                     "ko": FACILITIES_KO.get(first.facility, _spelled(site_en.get("name"))) if has_site else None,
                      "ja": site_ja.get("name", site_en.get("name")) if has_site else None}
         self.lat, self.lon = (site_en.get("lat"), site_en.get("lon")) if has_site else (None, None)
         timed = sorted(m.local for m in missiles if m.local)

@@ -76,6 +76,11 @@ def _list(lines: list[str], key: str) -> tuple[int | None, list[tuple[int, int]]
     return at, [(s, e) for s, e in zip(starts, starts[1:] + [end])], end
 
 
+def _flow(lines: list[str], span: tuple[int, int]) -> bool:
+    """Whether an item is written in flow style on one line: `  - {what: range, ...}`."""
+    return span[1] - span[0] == 1 and lines[span[0]].lstrip().startswith("- {")
+
+
 def _item(lines: list[str], span: tuple[int, int]) -> dict:
     first = lines[span[0]]
     indent = len(first) - len(first.lstrip())
@@ -97,7 +102,7 @@ def replace_items(lines: list[str], key: str, ours, new: list[dict]) -> list[str
     if spans:
         first = lines[spans[0][0]]
         indent = first[:len(first) - len(first.lstrip())]
-        flow = all(lines[s].lstrip().startswith("- {") and e - s == 1 for s, e in spans)
+        flow = _flow(lines, spans[-1])  # as the last item is written
     else:
         indent, flow = "  ", True
     head = lines[at] if lines[at] == f"{key}:" else f"{key}:"  # `figures: []` opens as a list
@@ -140,7 +145,7 @@ def translation(text: str, original_before: str, original_after: str, figures: l
             at, spans, end = _list(lines, key)
             first = lines[spans[0][0]] if spans else "  - "
             indent = first[:len(first) - len(first.lstrip())]
-            flow = all(lines[s].lstrip().startswith("- {") and e - s == 1 for s, e in spans)
+            flow = _flow(lines, spans[-1]) if spans else True
             lines = lines[:end] + item_lines_all(new, indent, flow) + lines[end:]
     stamp = str(front.get("translated_from", ""))
     if stamp in (digest(base), digest(original_before)) and stamp != digest(original_after):

@@ -55,6 +55,7 @@ def run(writer: Writer, path: Path, mapping: Mapping, encoding: str | None = Non
     writer.planned = {entry.stem for entry in converted if not isinstance(entry, Exception)}
     covered: dict[Path, list] = {}  # an editor's entry → the rows it covers (mapping's merge)
     if mapping.merge:
+        writer.merging = True
         for entry in converted:
             cover = None if isinstance(entry, Exception) else writer.cover(entry, mapping.merge)
             if cover is not None:
