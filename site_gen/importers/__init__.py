@@ -381,21 +381,25 @@ class Writer:
         before = path.read_text(encoding="utf-8")
         after = merge.with_items(before, figures, sources, figure_by, urls)
         problems = self._problems(after, shown)
-        if problems:
-            self.reject(where, f"merging into {shown}: " + "; ".join(problems))
-            return "rejected"
+        again = merge.without_items(before, figure_by, urls) != before  # merged before: its items are there
         changed = after != before
-        if changed and merge.without_items(before, figure_by, urls) != before and not self.update:
-            self._outcome("conflict", where, f"{shown} holds this import's items with other values "
-                                             "(give --update to replace them)")
-            return "conflict"
+        outcome = "rejected" if problems else "unchanged" if not changed else "updated" if again else "merged"
+        if outcome == "updated" and not self.update:
+            outcome = "conflict"
+        self.counts[outcome] += len(entries) - 1  # every row is counted
+        if outcome == "rejected":
+            self.reject(where, f"merging into {shown}: " + "; ".join(problems))
+            return outcome
+        if outcome == "conflict":
+            self._outcome(outcome, where, f"{shown} holds this import's items with other values "
+                                          "(give --update to replace them)")
+            return outcome
         if changed:
             self._save(path, after)
-        self.counts["merged" if changed else "unchanged"] += len(entries) - 1  # every row is counted
-        self._outcome("merged" if changed else "unchanged", where,
-                      f"{shown} (an editor's entry covers this launch) "
-                      + (f"gains {len(figures)} figures and {len(sources)} sources" if changed else "already has "
-                         "its figures and sources"))
+        self._outcome(outcome, where, f"{shown} (an editor's entry covers this launch) " + {
+            "merged": f"gains {len(figures)} figures and {len(sources)} sources",
+            "updated": f"has its {len(figures)} figures and {len(sources)} sources from this import replaced",
+            "unchanged": "already has its figures and sources"}[outcome])
         for lang in sorted({lang for entry in entries for lang in entry.translations}):
             file = path.with_name(f"{path.stem}.{lang}.md")
             if not file.is_file():
@@ -412,7 +416,7 @@ class Writer:
                 self._save(file, new)
                 print(f"  {'would update' if self.dry_run else 'updated'} {content.display_path(file, self.project.root)}"
                       " (figure and source items for the import's; translated_from re-stamped if it was current)")
-        return "merged" if changed else "unchanged"
+        return outcome
 
     def warn_duplicates(self) -> None:
         """Entries just created that may repeat existing ones: the same day and a similar title, or a

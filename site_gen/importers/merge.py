@@ -13,6 +13,7 @@ import re
 
 import yaml
 
+from ..content import FrontMatterLoader
 from ..translations import words_digest
 
 TOP_KEY = re.compile(r"[A-Za-z_][\w-]*:")
@@ -45,7 +46,9 @@ def scalar(value: object, flow: bool) -> str:
         return repr(value)
     text = str(value)
     try:
-        plain = text == text.strip() and yaml.safe_load(f"{{k: {text}}}" if flow else f"k: {text}") == {"k": text}
+        # read as the site reads front matter (dates stay text, as the editors write them: date: 2026-01-04)
+        plain = text == text.strip() and yaml.load(f"{{k: {text}}}" if flow else f"k: {text}",
+                                                   Loader=FrontMatterLoader) == {"k": text}  # noqa: S506
     except yaml.YAMLError:
         plain = False
     return text if plain else json.dumps(text, ensure_ascii=False)  # JSON strings are YAML double-quoted
@@ -55,7 +58,7 @@ def item_lines(item: dict, indent: str, flow: bool) -> list[str]:
     pairs = [f"{key}: {scalar(value, flow)}" for key, value in item.items()]
     lines = [f"{indent}- {{{', '.join(pairs)}}}"] if flow else \
         [f"{indent}{'- ' if i == 0 else '  '}{pair}" for i, pair in enumerate(pairs)]
-    assert yaml.safe_load("\n".join(line[len(indent):] for line in lines)) == [item]  # reads back as written
+    assert yaml.load("\n".join(line[len(indent):] for line in lines), Loader=FrontMatterLoader) == [item]  # noqa: S506
     return lines
 
 
