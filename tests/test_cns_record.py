@@ -122,6 +122,7 @@ def test_the_october_2022_irbm_over_japan_is_filed_on_4_october_with_the_cns_fig
     stem = "2022-10-04-cns-new-irbm-2022-mupyong-ni"
     front, _ = split((EVENTS / f"{stem}.md").read_text(encoding="utf-8"))
     assert front["date"] == "2022-10-04T07:22+09:00"
+    assert not list(EVENTS.glob("2022-10-03-*"))  # not on its UTC day
     page = soup(bundled_site / "events" / stem / "index.html")
     assert page.select_one("header time")["datetime"] == "2022-10-04T07:22+09:00"
     figures = figures_of(page)
