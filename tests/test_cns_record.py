@@ -300,7 +300,7 @@ sources:
 
 def small_database(tmp_path: Path, rows: list[dict]) -> Path:
     folder = tmp_path / "data"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for name in ("missile.en.json", "missile.ja.json", "facility.en.json", "facility.ja.json"):
         shutil.copy(DATA / name, folder / name)
     (folder / "test.en.json").write_text(json.dumps({"timeBins": [{"year": 2026, "data": rows}]}), encoding="utf-8")
@@ -364,6 +364,12 @@ def test_a_merge_keeps_the_editors_text_and_layout_and_their_translations_curren
     run_import(root, data=data)
     assert split(late.read_text(encoding="utf-8"))[0]["translated_from"] == words_digest(front, body)
     assert late.read_text(encoding="utf-8") == ko
+    # a launch no longer in the database: its file is named, not deleted
+    fewer = small_database(tmp_path / "fewer", january)
+    result = run_import(root, data=fewer)
+    assert "warning: content/events/2026-04-19-cns-hwasong-11d-sinpo.md was made by an earlier import" in result.stdout
+    assert "2026-04-19-cns-hwasong-11d-sinpo.ko.md" not in result.stdout
+    assert (root / "content/events/2026-04-19-cns-hwasong-11d-sinpo.md").is_file()
 
 
 def test_the_readme_gives_the_command_and_the_about_page_the_provenance():

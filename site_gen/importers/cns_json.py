@@ -435,4 +435,4 @@ def read(path: Path) -> Table:
         rows.append(Row(group[0].record, launch.records, launch.cells()))
     header = list(rows[0].cells) if rows else []
     return Table(header, rows, f"the CNS database as nk-missile-tests publishes it: {len(missiles)} missiles "
-                               f"in {len(rows)} launches")
+                               f"in {len(rows)} launches", owns=r"\d{4}-\d{2}(?:-\d{2})?-cns-[a-z0-9-]+")

@@ -2,11 +2,13 @@
 row → write (or reject) each entry → report. The ready-made mappings (timelinejs, cns) run through here."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .. import content
 from . import Writer
 from .convert import Context, Rejected, Skipped, convert
 from .mapping import Mapping, MappingError
@@ -73,3 +75,9 @@ def run(writer: Writer, path: Path, mapping: Mapping, encoding: str | None = Non
         else:
             writer.write(entry)
     writer.warn_duplicates()
+    if table.owns:  # a launch the database dropped or corrected: its old file is named, never deleted
+        for stem in sorted(writer.existing):
+            if re.fullmatch(table.owns, stem) and stem not in writer.planned:
+                print(f"warning: {content.display_path(writer.existing[stem], writer.project.root)} was made by "
+                      "an earlier import of this file, but no row makes it now (remove it and its translations "
+                      "if the launch was dropped or corrected)")
