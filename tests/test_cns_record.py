@@ -61,7 +61,8 @@ def korean_day(row: dict) -> str:
 
 
 def cns_count(front: dict) -> int:
-    return sum(f["value"] for f in front.get("figures", []) if f["by"] == DATABASE and f["what"] == "missiles launched")
+    return sum(f["value"] for f in front.get("figures", []) if f["by"] == DATABASE
+               and f["what"].startswith(("missiles launched", "rockets launched")))
 
 
 def test_every_row_is_in_exactly_one_event(rows):
@@ -204,8 +205,8 @@ def test_translations_are_current_machine_made_and_name_each_language(rows):
     ko, _ = split((EVENTS / "2017-11-29-cns-hwasong-15-pyongsong.ko.md").read_text(encoding="utf-8"))
     ja, _ = split((EVENTS / "2017-11-29-cns-hwasong-15-pyongsong.ja.md").read_text(encoding="utf-8"))
     assert "화성-15형" in ko["title"] and "火星15" in ja["title"]
-    assert [f["what"] for f in ko["figures"]][:2] == ["비행거리", "정점고도"]
-    assert [f["what"] for f in ja["figures"]][:2] == ["飛行距離", "最高高度"]
+    assert [f["what"] for f in ko["figures"]] == ["비행거리", "정점고도", "발사 수"]
+    assert [f["what"] for f in ja["figures"]] == ["飛行距離", "最高高度", "発射数"]
 
 
 def test_pyongyang_time_is_named_where_it_differed(rows):
@@ -333,12 +334,12 @@ def test_a_merge_keeps_the_editors_text_and_layout_and_their_translations_curren
     assert {step[0] for step in steps} == {"equal", "insert"}  # nothing the editors wrote moved or changed
     new = [line for tag, _, _, j1, j2 in steps if tag == "insert" for line in lines[j1:j2]]
     assert new[:3] == [
-        '  - {what: distance travelled, value: 900, unit: km, by: CNS North Korea Missile Test Database, '
-        'note: "Hwasong-11E, missile 1 of 2"}',
-        '  - {what: apogee, value: 50, unit: km, by: CNS North Korea Missile Test Database, '
-        'note: "Hwasong-11E, missile 1 of 2"}',
-        '  - {what: distance travelled, value: 950, unit: km, by: CNS North Korea Missile Test Database, '
-        'note: "Hwasong-11E, missile 2 of 2"}']
+        '  - {what: "distance travelled, missile 1 of 2", value: 900, unit: km, by: CNS North Korea Missile Test '
+        'Database, note: Hwasong-11E}',
+        '  - {what: "apogee, missile 1 of 2", value: 50, unit: km, by: CNS North Korea Missile Test Database, '
+        'note: Hwasong-11E}',
+        '  - {what: "distance travelled, missile 2 of 2", value: 950, unit: km, by: CNS North Korea Missile Test '
+        'Database, note: Hwasong-11E}']
     assert lines.index(new[0]) == old_lines.index("claims:")  # appended to the figures' list
     assert new[5] == "  - publisher: James Martin Center for Nonproliferation Studies (CNS) / Nuclear Threat Initiative (NTI)"
     assert text.endswith("---\nThe editors' words, kept as written.\n")
@@ -348,9 +349,10 @@ def test_a_merge_keeps_the_editors_text_and_layout_and_their_translations_curren
     ko = (root / "content/events/2026-01-04-editors-launch.ko.md").read_text(encoding="utf-8")
     ko_front, _ = split(ko)
     assert ko_front["translated_from"] == words_digest(front, body)
-    assert [f["what"] for f in ko_front["figures"]] == ["사거리", "정점고도", "비행거리", "정점고도", "비행거리",
-                                                         "정점고도", "발사 수"]
-    assert len(ko_front["sources"]) == 3 and '  - {what: 비행거리, note: "Hwasong-11E, 2발 중 1번째"}' in ko
+    assert [f["what"] for f in ko_front["figures"]] == [
+        "사거리", "정점고도", "비행거리, 2발 중 1번째", "정점고도, 2발 중 1번째", "비행거리, 2발 중 2번째",
+        "정점고도, 2발 중 2번째", "발사 수"]
+    assert len(ko_front["sources"]) == 3 and '  - {what: "비행거리, 2발 중 1번째", note: Hwasong-11E}' in ko
     ja_front, _ = split((root / "content/events/2026-01-04-editors-launch.ja.md").read_text(encoding="utf-8"))
     assert ja_front["translated_from"] == "0123456789ab" and len(ja_front["figures"]) == 7
     # a second run changes nothing
@@ -381,3 +383,14 @@ def test_the_readme_gives_the_command_and_the_about_page_the_provenance():
         assert needed in about, needed
     counts = Counter(p.name.split(".")[-2] if translation_parts(p.name) else "en" for p in EVENTS.glob("*.md"))
     assert counts["ko"] == counts["ja"] == 173
+
+
+def test_the_database_never_seems_to_disagree_with_itself():
+    # Figures of one measure with different values read as sources that differ (event pages, cards):
+    # each missile, and each launch merged into one entry, has measures of its own.
+    for stem, (front, _) in entries().items():
+        values: dict[str, set] = {}
+        for figure in front.get("figures", []):
+            if figure["by"] == DATABASE:
+                values.setdefault(figure["what"], set()).add(figure["value"])
+        assert all(len(v) == 1 for v in values.values()), (stem, values)

@@ -376,6 +376,8 @@ class Writer:
         shown = content.display_path(path, self.project.root)
         where = " and ".join(entry.where for entry in entries)
         figures = [f for entry in entries for f in entry.front.get("figures", [])]
+        if len(entries) > 1:  # launches of one day in one entry: each measure names its launch (the note),
+            figures = [_named(f) for f in figures]  # so two launches' figures never read as sources differing
         sources = list({s["url"]: s for entry in entries for s in entry.front.get("sources", [])}.values())
         figure_by, urls = {f["by"] for f in figures}, {s["url"] for s in sources}
         before = path.read_text(encoding="utf-8")
@@ -406,6 +408,8 @@ class Writer:
                 continue
             words = [entry.translations[lang] for entry in entries if lang in entry.translations]
             t_figures = [f for w in words for f in w.get("figures", [])]
+            if len(entries) > 1:
+                t_figures = [_named(f, "、" if lang == "ja" else ", ") for f in t_figures]
             t_sources = list({s["url"]: w.get("sources", [])[i]
                               for entry, w in zip(entries, words)
                               for i, s in enumerate(entry.front.get("sources", []))
@@ -443,6 +447,11 @@ class Writer:
         verb = "Would import" if self.dry_run else "Imported"
         return f"({counts}{'; dry run, nothing written' if self.dry_run else ''})\n" \
                f"{verb} {done} entries, skipped {sum(self.counts.values()) - done}."
+
+
+def _named(figure: dict, comma: str = ", ") -> dict:
+    """A figure whose measure names what its note names: "missiles launched, KN-25"."""
+    return {**figure, "what": f"{figure['what']}{comma}{figure['note']}"} if figure.get("note") else figure
 
 
 def date_stem(date: str, slug: str) -> str:

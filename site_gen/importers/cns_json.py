@@ -235,34 +235,32 @@ class Launch:
 
     def figures(self, lang: str) -> list[dict]:
         """Each missile's distance and apogee (the database's), then how many missiles: the facts in
-        `en`, only the words (what, note) in a translation, item for item."""
+        `en`, only the words (what, unit, note) in a translation, item for item. Each missile's figures
+        are a measure of their own ("distance travelled, missile 2 of 3"): a site shows figures of one
+        measure with different values as sources that differ, which different missiles are not."""
         w, n, items = WORDS[lang], len(self.missiles), []
-        label = self.name[lang] or (self.type if self.type else None)
+        label = self.name[lang] or self.type
+        note = {"note": label} if label else {}
         for i, missile in enumerate(self.missiles, 1):
-            note = self._which(lang, i, n, label)
             for what, value in (("distance", missile.distance), ("apogee", missile.apogee)):
                 if value is None:
                     continue
+                measure = w[what] + (self._which(lang, i, n) if n > 1 else "")
                 if lang == "en":
-                    item = {"what": w[what], "value": _whole(value), "unit": "km", "by": DATABASE}
-                    items.append({**item, "note": note} if note else item)
+                    items.append({"what": measure, "value": _whole(value), "unit": "km", "by": DATABASE, **note})
                 else:
-                    items.append({"what": w[what], **({"note": note} if note else {})})
-        count_note = label or ""
+                    items.append({"what": measure, **note})
         if lang == "en":
-            item = {"what": w["count"], "value": n, "unit": "rockets" if self.rocket else "missiles", "by": DATABASE}
-            items.append({**item, "note": count_note} if count_note else item)
+            noun = "rocket" if self.rocket else "missile"
+            items.append({"what": f"{noun}s launched", "value": n, "unit": noun + "s" * (n != 1), "by": DATABASE,
+                          **note})
         else:
-            items.append({"what": w["count"], **({"unit": "발" if lang == "ko" else "発"}),
-                          **({"note": count_note} if count_note else {})})
+            items.append({"what": w["count"], "unit": "발" if lang == "ko" else "発", **note})
         return items
 
     @staticmethod
-    def _which(lang: str, i: int, n: int, label: str | None) -> str:
-        if n == 1:
-            return label or ""
-        which = {"en": f"missile {i} of {n}", "ko": f"{n}발 중 {i}번째", "ja": f"{n}発中{i}発目"}[lang]
-        return f"{label}, {which}" if label else which
+    def _which(lang: str, i: int, n: int) -> str:
+        return {"en": f", missile {i} of {n}", "ko": f", {n}발 중 {i}번째", "ja": f"、{n}発中{i}発目"}[lang]
 
     # ------------------------------------------------------------ words
 
