@@ -356,9 +356,12 @@ class Launch:
                     "ko": "데이터베이스에는 발사 월만 기록돼 있다.",
                     "ja": "データベースには発射の月のみが記録されている。"}[lang]
         if not self.start:
-            return {"en": "The database gives the day of this launch, not its time.",
-                    "ko": "데이터베이스에는 발사 날짜만 있고 시각은 없다.",
-                    "ja": "データベースには発射の日付のみがあり、時刻はない。"}[lang]
+            return {"en": "The database gives the day of this launch in UTC, not its time: in Korea it may "
+                          "already have been the next day.",
+                    "ko": "데이터베이스에는 협정세계시 기준 발사 날짜만 있고 시각은 없다. 한국에서는 이미 "
+                          "다음 날이었을 수도 있다.",
+                    "ja": "データベースには協定世界時での発射の日付のみがあり、時刻はない。韓国では既に翌日"
+                          "だった可能性もある。"}[lang]
         utc = min(m.utc for m in self.missiles if m.utc)
         parts = [{"en": f"Times are Korean Standard Time (UTC+09:00); the database gives them in UTC "
                         f"(the first at {utc:%H:%M} UTC on {utc.day} {utc:%B %Y}).",
