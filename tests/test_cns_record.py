@@ -394,3 +394,24 @@ def test_the_database_never_seems_to_disagree_with_itself():
             if figure["by"] == DATABASE:
                 values.setdefault(figure["what"], set()).add(figure["value"])
         assert all(len(v) == 1 for v in values.values()), (stem, values)
+
+
+def test_a_dry_run_merges_nothing_and_mapping_mistakes_name_the_key(tmp_path, rows):
+    root = tmp_path / "site"
+    (root / "content/events").mkdir(parents=True)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "content/imports").mkdir()
+    shutil.copy(MAPPING, root / "content/imports/cns-missile-tests.yaml")
+    curated = root / "content/events/2026-01-04-editors-launch.md"
+    curated.write_text(CURATED, encoding="utf-8")
+    data = small_database(tmp_path, [r for r in rows if r["date"] == "2026-01-03"])
+    dry = run_import(root, "--dry-run", data=data)
+    assert "would be merged records 1, 2: content/events/2026-01-04-editors-launch.md" in dry.stdout, dry.stdout
+    assert curated.read_text(encoding="utf-8") == CURATED
+    bad = root / "content/imports/cns-missile-tests.yaml"
+    bad.write_text(MAPPING.read_text().replace("reader: cns-json", "reader: cns-xml").replace(
+        "merge: {category: provocation,", "merge: {kind: provocation, category: provocation,"), encoding="utf-8")
+    result = run_import(root, data=data)
+    assert result.returncode == 2
+    assert "cns-missile-tests.yaml: reader: unknown reader 'cns-xml' (known: cns-json)" in result.stderr
+    assert "cns-missile-tests.yaml: merge: give {category: SLUG, tags: [SLUG, ...]}" in result.stderr

@@ -239,7 +239,7 @@ class Writer:
 
     def _outcome(self, outcome: str, where: str, message: str) -> None:
         self.counts[outcome] += 1
-        print(f"{'would be ' if self.dry_run and outcome in ('created', 'updated') else ''}{outcome} {where}: {message}")
+        print(f"{'would be ' if self.dry_run and outcome in ('created', 'updated', 'merged') else ''}{outcome} {where}: {message}")
 
     def reject(self, where: str, reason: str) -> None:
         self._outcome("rejected", where, reason)
