@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from site_gen.build import Builder, Project
+from site_gen.pages import INDEX_LIMIT, recent
 from test_build import files_of, local_references
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,13 +33,21 @@ def test_the_bundled_content_has_at_least_25_sourced_events(timeline):
                                                      "diplomacy"}
 
 
-def test_index_lists_every_event_latest_first_and_the_chronological_page_oldest_first(bundled_site, timeline):
+def test_index_lists_the_latest_events_latest_first_and_the_chronological_page_all_oldest_first(bundled_site,
+                                                                                                 timeline):
     # Since issue 17 the index opens on the latest day; within a day the timeline's order stays, so a
-    # response still follows the launch it answers. /chronological/ has them all oldest first.
+    # response still follows the launch it answers. /chronological/ has them all oldest first. With the
+    # whole missile record (issue 19) the index holds the latest whole months up to pages.INDEX_LIMIT
+    # events; every older one is on its year page.
     page = soup(bundled_site / "index.html")
     links = [a["href"] for a in page.select("ol.timeline .event-title a")]
-    newest_days_first = sorted(timeline.events, key=lambda e: e.entry.date.first_day, reverse=True)
+    shown = recent(timeline.events)
+    assert len(timeline.events) > INDEX_LIMIT >= len(shown) > INDEX_LIMIT - 20
+    newest_days_first = sorted(shown, key=lambda e: e.entry.date.first_day, reverse=True)
     assert links == [f"events/{event.id}/index.html" for event in newest_days_first]
+    for event in timeline.events[:len(timeline.events) - len(shown)]:
+        year = soup(bundled_site / "years" / str(event.entry.date.year) / "index.html")
+        assert year.find("a", href=f"../../events/{event.id}/index.html") is not None, event.id
     assert links.index(f"events/{LAUNCH}/index.html") < links.index("events/2026-01-04-nso-emergency-meeting/index.html")
     years = [h.get_text() for h in page.select("section.year > h2")]
     assert years == sorted(set(years), reverse=True)

@@ -13,6 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from site_gen.model import SOURCE_KINDS, WEAK_KINDS, Source
+from site_gen.translations import translation_parts
 from test_check import AGGREGATOR, ARTICLE, HOME_PAGE
 
 AI_PAGE = {**ARTICLE, "publisher": "A bot", "url": "https://bot.example/story", "kind": "ai-generated"}
@@ -126,12 +127,17 @@ def test_the_exports_carry_kind_and_archived_copy(project):
 REPO_EVENTS = Path(__file__).resolve().parent.parent / "content" / "events"
 
 
+def bundled_entries() -> list[Path]:
+    """The bundled entries, not the translations beside them (<id>.<lang>.md hold no sources of their own)."""
+    return [path for path in sorted(REPO_EVENTS.glob("*.md")) if not translation_parts(path.name)]
+
+
 def bundled_page(site: Path, event_id: str) -> BeautifulSoup:
     return BeautifulSoup((site / "events" / event_id / "index.html").read_text(), "html.parser")
 
 
 def test_every_bundled_source_names_its_kind():
-    for path in sorted(REPO_EVENTS.glob("*.md")):
+    for path in bundled_entries():
         front = yaml.safe_load(path.read_text().split("---\n")[1])
         assert all("kind" in source for source in front["sources"]), path.name
 
@@ -151,7 +157,7 @@ def test_bundled_entries_resting_on_aggregators_alone_are_flagged(bundled_site):
 
 
 def test_no_bundled_paraphrase_is_drawn_as_a_quotation(bundled_site):
-    for path in sorted(REPO_EVENTS.glob("*.md")):
+    for path in bundled_entries():
         front = yaml.safe_load(path.read_text().split("---\n")[1])
         quotes = sum(bool(claim.get("quote")) for claim in front.get("claims", []))
         claims = bundled_page(bundled_site, path.stem).select(".claims li.claim")
@@ -161,7 +167,7 @@ def test_no_bundled_paraphrase_is_drawn_as_a_quotation(bundled_site):
 def test_kbs_addresses_built_from_an_article_number_say_so(bundled_site):
     research_only_number = {"198563", "198601", "199132"}  # Seq_Code without an address in the research
     found = set()
-    for path in sorted(REPO_EVENTS.glob("*.md")):
+    for path in bundled_entries():
         for source in yaml.safe_load(path.read_text().split("---\n")[1])["sources"]:
             number = source["url"].rpartition("Seq_Code=")[2]
             if number in research_only_number:

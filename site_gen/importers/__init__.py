@@ -202,9 +202,10 @@ class Entry:
     body: str
     record_key: str | None = None  # e.g. "cns-123": an entry whose file name carries it is the same record
     notes: list[str] = field(default_factory=list)
+    translations: dict[str, dict] = field(default_factory=dict)  # language → its words (and "body")
 
 
-OUTCOMES = ("created", "updated", "unchanged", "rejected", "conflict", "skipped")
+OUTCOMES = ("created", "updated", "merged", "unchanged", "rejected", "conflict", "skipped")
 
 
 def _words(title: str) -> str:
@@ -226,6 +227,7 @@ class Writer:
         for raw in raws:
             if isinstance(raw.front.get("id"), str):
                 self.existing.setdefault(raw.front["id"], project.root / raw.file)
+        self.raws = raws
         self.known = [(raw.file, str(raw.front.get("date", ""))[:10], _words(str(raw.front.get("title", ""))),
                        {s.get("url") for s in raw.front.get("sources") or [] if isinstance(s, dict)})
                       for raw in raws]
@@ -233,10 +235,11 @@ class Writer:
         self.planned: set[str] = set()  # the ids every row of this import asks for
         self.created: list[tuple[str, Entry]] = []  # (file shown, entry), for the duplicate warnings
         self.counts = dict.fromkeys(OUTCOMES, 0)
+        self.merging = False  # the mapping merges rows into editors' entries (its report counts merges)
 
     def _outcome(self, outcome: str, where: str, message: str) -> None:
         self.counts[outcome] += 1
-        print(f"{'would be ' if self.dry_run and outcome in ('created', 'updated') else ''}{outcome} {where}: {message}")
+        print(f"{'would be ' if self.dry_run and outcome in ('created', 'updated', 'merged') else ''}{outcome} {where}: {message}")
 
     def reject(self, where: str, reason: str) -> None:
         self._outcome("rejected", where, reason)
@@ -290,6 +293,7 @@ class Writer:
         if path.exists():
             if path.read_text(encoding="utf-8", errors="replace") == text:
                 self._outcome("unchanged", entry.where, f"{found}{shown} already exists with the same content")
+                self.write_translations(entry)
                 return "unchanged"
             if not self.update:
                 self._outcome("conflict", entry.where, f"{found}{shown} already exists with other content "
@@ -311,10 +315,111 @@ class Writer:
             else:
                 os.replace(temporary, path)
         self._outcome(outcome, entry.where, f"{shown}")
+        self.write_translations(entry)
         for message in entry.notes:
             print(f"  note ({entry.where}): {message}")
         if outcome == "created":
             self.created.append((shown, entry))
+        return outcome
+
+    def _save(self, path: Path, text: str) -> None:
+        """Replace a file's text at once (a reader never sees half a file)."""
+        if self.dry_run:
+            return
+        temporary = path.with_name(f".{path.name}.import")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+
+    def write_translations(self, entry: Entry) -> None:
+        """`<id>.<lang>.md` beside the entry: its words in each language, stamped with the version of the
+        English words they render (site_gen.translations), machine-made and not reviewed."""
+        from .merge import digest  # noqa: PLC0415
+
+        if not entry.translations:
+            return
+        original = entry_text(entry.front, entry.body)
+        for lang, words in entry.translations.items():
+            path = self.project.events_dir / f"{entry.stem}.{lang}.md"
+            front = {"translated_from": digest(original), "machine_assisted": True, "reviewed": False,
+                     **{k: v for k, v in words.items() if k != "body"}}
+            text = entry_text(front, str(words.get("body", "")))
+            if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
+                continue
+            if path.exists() and not self.update:
+                print(f"  note ({entry.where}): {content.display_path(path, self.project.root)} has other content "
+                      "(give --update to replace it)")
+                continue
+            if not self.dry_run:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._save(path, text)
+            print(f"  {'would write' if self.dry_run else 'wrote'} {content.display_path(path, self.project.root)}")
+
+    def cover(self, entry: Entry, merge: dict) -> Path | None:
+        """An entry the editors wrote (not one this import makes) on the same local day, of the merge's
+        category and sharing one of its tags: it already covers the row."""
+        day = str(entry.front.get("date", ""))[:10]
+        wanted = set(merge.get("tags") or [])
+        for raw in self.raws:
+            stem = Path(raw.file).stem
+            if stem in self.planned or str(raw.front.get("date", ""))[:10] != day:
+                continue
+            tags = raw.front.get("tags") if isinstance(raw.front.get("tags"), list) else []
+            if raw.front.get("category") == merge["category"] and (not wanted or wanted & set(tags)):
+                return self.project.root / raw.file
+        return None
+
+    def merge(self, path: Path, entries: list[Entry]) -> str:
+        """The entries' figures and sources appended to the editors' entry at `path` (see merge.py), and
+        to its translations; reported as merged (or unchanged)."""
+        from . import merge  # noqa: PLC0415
+
+        shown = content.display_path(path, self.project.root)
+        where = " and ".join(entry.where for entry in entries)
+        figures = [f for entry in entries for f in entry.front.get("figures", [])]
+        if len(entries) > 1:  # launches of one day in one entry: each measure names its launch (the note),
+            figures = [_named(f) for f in figures]  # so two launches' figures never read as sources differing
+        sources = list({s["url"]: s for entry in entries for s in entry.front.get("sources", [])}.values())
+        figure_by, urls = {f["by"] for f in figures}, {s["url"] for s in sources}
+        before = path.read_text(encoding="utf-8")
+        after = merge.with_items(before, figures, sources, figure_by, urls)
+        problems = self._problems(after, shown)
+        again = merge.without_items(before, figure_by, urls) != before  # merged before: its items are there
+        changed = after != before
+        outcome = "rejected" if problems else "unchanged" if not changed else "updated" if again else "merged"
+        if outcome == "updated" and not self.update:
+            outcome = "conflict"
+        self.counts[outcome] += len(entries) - 1  # every row is counted
+        if outcome == "rejected":
+            self.reject(where, f"merging into {shown}: " + "; ".join(problems))
+            return outcome
+        if outcome == "conflict":
+            self._outcome(outcome, where, f"{shown} holds this import's items with other values "
+                                          "(give --update to replace them)")
+            return outcome
+        if changed:
+            self._save(path, after)
+        self._outcome(outcome, where, f"{shown} (an editor's entry covers this launch) " + {
+            "merged": f"gains {len(figures)} figures and {len(sources)} sources",
+            "updated": f"has its {len(figures)} figures and {len(sources)} sources from this import replaced",
+            "unchanged": "already has its figures and sources"}[outcome])
+        for lang in sorted({lang for entry in entries for lang in entry.translations}):
+            file = path.with_name(f"{path.stem}.{lang}.md")
+            if not file.is_file():
+                continue
+            words = [entry.translations[lang] for entry in entries if lang in entry.translations]
+            t_figures = [f for w in words for f in w.get("figures", [])]
+            if len(entries) > 1:
+                t_figures = [_named(f, "、" if lang == "ja" else ", ") for f in t_figures]
+            t_sources = list({s["url"]: w.get("sources", [])[i]
+                              for entry, w in zip(entries, words)
+                              for i, s in enumerate(entry.front.get("sources", []))
+                              if i < len(w.get("sources", []))}.values())
+            old = file.read_text(encoding="utf-8")
+            new = merge.translation(old, before, after, t_figures, t_sources, figure_by, urls)
+            if new != old:
+                self._save(file, new)
+                print(f"  {'would update' if self.dry_run else 'updated'} {content.display_path(file, self.project.root)}"
+                      " (figure and source items for the import's; translated_from re-stamped if it was current)")
         return outcome
 
     def warn_duplicates(self) -> None:
@@ -337,11 +442,16 @@ class Writer:
         return bool(self.counts["rejected"] or self.counts["conflict"])
 
     def summary(self) -> str:
-        done = self.counts["created"] + self.counts["updated"]
-        counts = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+        done = self.counts["created"] + self.counts["updated"] + self.counts["merged"]
+        counts = ", ".join(f"{n} {name}" for name, n in self.counts.items() if name != "merged" or self.merging)
         verb = "Would import" if self.dry_run else "Imported"
         return f"({counts}{'; dry run, nothing written' if self.dry_run else ''})\n" \
                f"{verb} {done} entries, skipped {sum(self.counts.values()) - done}."
+
+
+def _named(figure: dict, comma: str = ", ") -> dict:
+    """A figure whose measure names what its note names: "missiles launched, KN-25"."""
+    return {**figure, "what": f"{figure['what']}{comma}{figure['note']}"} if figure.get("note") else figure
 
 
 def date_stem(date: str, slug: str) -> str:

@@ -338,8 +338,13 @@ def convert(row: Row, mapping: Mapping, ctx: Context) -> Entry:
             body = str(value)
         elif value != []:
             front[name] = value
+    translations = {}
+    for lang, rule in mapping.translations.items():  # a column holding the words of each language
+        words = evaluate(rule, cells, row, ctx)
+        if isinstance(words, dict):
+            translations[lang] = words
     return Entry(row.where, _stem(mapping, front, cells, row, ctx), front, body,
-                 record_key=_text(mapping.record_key, cells, row, ctx), notes=notes)
+                 record_key=_text(mapping.record_key, cells, row, ctx), notes=notes, translations=translations)
 
 
 def _text(rule: Rule | None, cells: dict, row: Row, ctx: Context) -> str | None:

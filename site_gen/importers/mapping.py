@@ -21,7 +21,8 @@ RULE_KEYS = {"column", "values", "default", "split", "format", "value", "templat
              "pattern", "year", "month", "day", "time"}
 TRANSFORMS = ("plain", "first_sentence", "slug", "lower", "urls")
 SETTINGS = {"records", "sheet", "delimiter", "header_row", "encoding", "timezone", "skip", "id", "record_key",
-            "prepare", "fields"}
+            "prepare", "fields", "reader", "merge", "translations"}
+READERS = ("cns-json",)  # converters of a file that is not yet a table of events (pipeline.run)
 FIELDS = (set(EventEntry.model_fields) - {"id"}) | {"body"}
 OBJECT_FIELDS = {"location", "image", "sources", "figures", "claims"}
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
@@ -75,6 +76,10 @@ class Mapping:
     record_key: Rule | None = None
     prepare: str | None = None
     optional: set[str] = field(default_factory=set)
+    reader: str | None = None  # a converter that turns the file into a table first (cns-json)
+    merge: dict | None = None  # {category, tags}: an existing entry of that day, category and tags gains the row
+    translations: dict = field(default_factory=dict)  # language → Rule for a column holding its words
+
 
     def rules(self):
         """Every Rule, however deeply it sits."""
@@ -87,7 +92,7 @@ class Mapping:
             elif isinstance(spec, list):
                 for sub in spec:
                     yield from walk(sub)
-        yield from walk([self.fields, self.id, self.record_key])
+        yield from walk([self.fields, self.id, self.record_key, self.translations])
 
     def check_columns(self, header: list[str], file_name: str, derived: set[str] = frozenset()) -> None:
         """A column the mapping names must exist (or be one a ready-made mapping's step adds)."""
@@ -186,13 +191,28 @@ def parse(data: object, shown: str) -> Mapping:
     header_row = data.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         problems.append(f"header_row: {header_row!r} is not a row number (1 is the first)")
+    reader = data.get("reader")
+    if reader is not None and reader not in READERS:
+        problems.append(f"reader: unknown reader {reader!r} (known: {', '.join(READERS)})")
+    merge = data.get("merge")
+    if merge is not None and not (isinstance(merge, dict) and set(merge) <= {"category", "tags"}
+                                  and isinstance(merge.get("category"), str)
+                                  and isinstance(merge.get("tags", []), list)):
+        problems.append("merge: give {category: SLUG, tags: [SLUG, ...]}")
+        merge = None
+    translations = data.get("translations") or {}
+    if not isinstance(translations, dict):
+        problems.append("translations: give {LANGUAGE: COLUMN, ...}")
+        translations = {}
     mapping = Mapping(shown, fields, records=data.get("records"), sheet=data.get("sheet"), delimiter=delimiter,
                       header_row=header_row, encoding=data.get("encoding"), timezone=zone,
                       skip=(skip["column"], frozenset(str(v).strip().lower() for v in skip["values"]))
                       if skip else None,
                       id=_rule(data["id"], "id", problems) if "id" in data else None,
                       record_key=_rule(data["record_key"], "record_key", problems) if "record_key" in data else None,
-                      prepare=data.get("prepare"))
+                      prepare=data.get("prepare"), reader=reader, merge=merge,
+                      translations={str(lang): _rule(spec, f"translations.{lang}", problems)
+                                    for lang, spec in translations.items()})
     if problems:
         raise MappingError([p if p.startswith(shown) else f"{shown}: {p}" for p in problems])
     return mapping

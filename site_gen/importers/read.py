@@ -38,6 +38,7 @@ class Table:
     described: str  # "CSV, delimiter ';', encoding mac_roman (detected)": what the report says was read
     notes: list[str] = field(default_factory=list)
     document: object = None  # JSON: the whole document, for what sits beside the records (a title)
+    owns: str | None = None  # a reader's: the pattern of the ids its rows make (to name those no row makes now)
 
 
 @dataclass
