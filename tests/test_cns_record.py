@@ -368,6 +368,9 @@ def test_a_merge_keeps_the_editors_text_and_layout_and_their_translations_curren
     run_import(root, data=data)
     assert split(late.read_text(encoding="utf-8"))[0]["translated_from"] == words_digest(front, body)
     assert late.read_text(encoding="utf-8") == ko
+    late.write_text(TRANSLATION.format(stamp=f'"{old}"'), encoding="utf-8")  # a quoted stamp, as YAML allows
+    run_import(root, data=data)
+    assert split(late.read_text(encoding="utf-8"))[0]["translated_from"] == words_digest(front, body)
     # a launch no longer in the database: its file is named, not deleted
     fewer = small_database(tmp_path / "fewer", january)
     result = run_import(root, data=fewer)
@@ -384,7 +387,7 @@ def test_the_readme_gives_the_command_and_the_about_page_the_provenance():
                    DATABASE_URL, COPY_URL, "Apache License 2.0", "UTC+08:30"):
         assert needed in about, needed
     counts = Counter(p.name.split(".")[-2] if translation_parts(p.name) else "en" for p in EVENTS.glob("*.md"))
-    assert counts["ko"] == counts["ja"] == 173
+    assert counts["ko"] == counts["ja"] == counts["en"] == 207  # every event, curated or imported, in Korean and Japanese
 
 
 def test_the_database_never_seems_to_disagree_with_itself():

@@ -152,6 +152,6 @@ def translation(text: str, original_before: str, original_after: str, figures: l
             lines = lines[:end] + item_lines_all(new, indent, flow) + lines[end:]
     stamp = str(front.get("translated_from", ""))
     if stamp in (digest(base), digest(original_before)) and stamp != digest(original_after):
-        lines = [re.sub(r"^(translated_from:\s*)[0-9a-f]+", lambda m: m[1] + digest(original_after), line)
+        lines = [re.sub(r"^(translated_from:\s*['\"]?)[0-9a-f]+", lambda m: m[1] + digest(original_after), line)
                  if line.startswith("translated_from:") else line for line in lines]
     return "---\n" + "\n".join(lines) + "\n" + rest
