@@ -246,7 +246,7 @@ def _count(items: list[str], lang: str) -> str:
             parts.append(f"{n} {word}{'es' if kind == 'success' and n > 1 else 's' if kind == 'failure' and n > 1 else ''}")
         else:
             word = {"ko": {"unknown": "미상"}, "ja": {"unknown": "不明"}}[lang].get(kind, words[kind])
-            parts.append(f"{word} {n}" + ("발" if lang == "ko" else "発"))
+            parts.append(f"{word} {n}발" if lang == "ko" else f"{word}{n}発")
     return ", ".join(parts) if lang == "en" else ("、" if lang == "ja" else ", ").join(parts)
 
 
@@ -391,11 +391,13 @@ class Launch:
         w = WORDS[lang]
         lines = []
         for i, m in enumerate(self.missiles, 1):
-            facts, km = [], " km" if lang == "en" else "km"  # 1,000km, as Korean and Japanese text writes it
+            # 1,000 km in English; 비행거리 1,000km and 飛行距離1,000km, as Korean and Japanese text writes them
+            facts = []
+            space, km = ("", "km") if lang == "ja" else (" ", " km" if lang == "en" else "km")
             if m.distance is not None:
-                facts.append(f"{w['distance']} {_whole(m.distance):,}{km}")
+                facts.append(f"{w['distance']}{space}{_whole(m.distance):,}{km}")
             if m.apogee is not None:
-                facts.append(f"{w['apogee']} {_whole(m.apogee):,}{km}")
+                facts.append(f"{w['apogee']}{space}{_whole(m.apogee):,}{km}")
             facts.append(WORDS[lang]["outcomes"][m.outcome] if m.outcome in w["outcomes"] else m.outcome)
             area = w["landing"].get(m.landing, m.landing)
             at = f"{m.local:%H:%M}" if m.local else None
@@ -454,7 +456,7 @@ class Launch:
         return ("" if lang == "ja" else " ").join(parts)
 
     def _provenance(self, lang: str) -> str:
-        numbers = _span([m.record for m in self.missiles])
+        numbers = _span([m.record for m in self.missiles]).replace(", ", "、" if lang == "ja" else ", ")
         return {"en": f"Imported from test.en.json of the nk-missile-tests copy of the database, "
                       f"{self.records}.",
                 "ko": f"nk-missile-tests가 공개한 데이터베이스 사본(test.en.json)의 {numbers}번째 기록에서 가져왔다.",
