@@ -234,7 +234,7 @@ def test_korean_and_japanese_words_as_their_press_writes_them():
     ja, _ = split((EVENTS / "2026-04-19-cns-hwasong-11d-sinpo.ja.md").read_text(encoding="utf-8"))
     assert ko["title"] == "신포 조선소에서 화성-11라형(KN-35) 5발 발사"
     assert "한국시간 오전 6시 10분 신포 조선소에서" in ko["summary"] and " 결과 미상. " in ko["summary"]
-    assert "日本時間午前6時10分に新浦（シンポ）造船所から" in ja["summary"] and "。結果不明。" in ja["summary"]
+    assert "韓国時間午前6時10分に新浦（シンポ）造船所から" in ja["summary"] and "。結果不明。" in ja["summary"]
     kn25, _ = split((EVENTS / "2022-10-06-cns-kn-25-samsok.ko.md").read_text(encoding="utf-8"))
     assert "기종: 초대형 방사포(KN-25), 유형: 단거리탄도미사일(SRBM)." in kn25["summary"]
     for path in sorted(EVENTS.glob("*.ko.md")) + sorted(EVENTS.glob("*.ja.md")):

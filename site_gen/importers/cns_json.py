@@ -351,7 +351,7 @@ class Launch:
         if lang == "ko":
             return f"한국시간 {_ko_clock(self.start)} "
         if lang == "ja":
-            return f"日本時間{_ja_clock(self.start)}に"
+            return f"韓国時間{_ja_clock(self.start)}に"
         return f" at {self.start:%H:%M} KST"
 
     def _landing(self, lang: str) -> str:
@@ -408,7 +408,7 @@ class Launch:
                 label = f"{i}번째 {'발사체' if self.rocket else '미사일'}"
                 lines.append(f"- {label}{f'(한국시간 {at})' if at else ''}: {', '.join(facts)}, 낙하 지역: {area}.")
             else:
-                lines.append(f"- {i}発目{f'（日本時間{at}）' if at else ''}：{'、'.join(facts)}、落下地点：{area}。")
+                lines.append(f"- {i}発目{f'（韓国時間{at}）' if at else ''}：{'、'.join(facts)}、落下地点：{area}。")
         return "\n\n".join(part for part in (self._intro(lang), "\n".join(lines), self._time_note(lang),
                                                 self._provenance(lang)) if part)
 
@@ -443,7 +443,7 @@ class Launch:
                         f"(the first at {utc:%H:%M} UTC on {utc.day} {utc:%B %Y}).",
                   "ko": f"시각은 한국 표준시(UTC+09:00) 기준이다. 데이터베이스는 협정세계시(UTC)로 기록한다"
                         f"(첫 발은 {utc.year}년 {utc.month}월 {utc.day}일 {utc:%H:%M} UTC).",
-                  "ja": f"時刻は韓国標準時（UTC+09:00、日本時間と同じ）。データベースは協定世界時で記録している"
+                  "ja": f"時刻は韓国標準時（UTC+09:00）で記す。データベースは協定世界時で記録している"
                         f"（最初の発射は{utc.year}年{utc.month}月{utc.day}日{utc:%H:%M} UTC）。"}[lang]]
         pyongyang = self.start.astimezone(PYONGYANG)
         if pyongyang.utcoffset() != timedelta(hours=9):  # 15 August 2015 to 4 May 2018
