@@ -226,6 +226,8 @@ def test_korean_and_japanese_words_as_their_press_writes_them():
     # the particle follows the last sound: 7시였다, 59분이었다; KN-25(오)는 a vowel, 1(일)은 a consonant
     assert _ko("오전 7시", "이었다", "였다") == "오전 7시였다" and _ko("오후 8시 59분", "이었다", "였다").endswith("분이었다")
     assert _ko("KN-25", "은", "는") == "KN-25는" and _ko("북극성-1", "은", "는") == "북극성-1은"
+    assert _ko("초대형 방사포(KN-25)", "은", "는") == "초대형 방사포(KN-25)는"
+    assert _ko("화성-11라형(KN-35)", "을", "를") == "화성-11라형(KN-35)을"  # after 형, not 5 (오)
     noon, night = datetime(2022, 1, 14, 12, 0), datetime(2022, 1, 14, 0, 5)
     assert (_ko_clock(noon), _ko_clock(night), _ko_clock(datetime(2022, 1, 14, 14, 41))) == (
         "낮 12시", "오전 0시 5분", "오후 2시 41분")

@@ -80,8 +80,9 @@ def _ja(name: str | None) -> str | None:
 
 def _batchim(word: str) -> bool:
     """Whether a Korean word ends in a consonant (받침), for 이/가, 은/는, 을/를, 이었다/였다; a final digit or
-    Latin letter is read aloud (1 일, 2 이 ...; KN-25 ... 오)."""
-    last = word.rstrip(")）")[-1:]
+    Latin letter is read aloud (1 일, 2 이 ...; KN-25 ... 오). A closing parenthesis is read past, as Korean
+    does: 초대형 방사포(KN-25)는, after 방사포."""
+    last = re.sub(r"\s*[(（][^()（）]*[)）]$", "", word)[-1:]
     if "가" <= last <= "힣":
         return (ord(last) - 0xAC00) % 28 != 0
     if last.isdigit():
