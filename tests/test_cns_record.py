@@ -220,6 +220,35 @@ def test_pyongyang_time_is_named_where_it_differed(rows):
     assert "Pyongyang time" not in body
 
 
+def test_korean_and_japanese_words_as_their_press_writes_them():
+    from site_gen.importers.cns_json import _ja_clock, _ko, _ko_clock  # noqa: PLC0415
+
+    # the particle follows the last sound: 7시였다, 59분이었다; KN-25(오)는 a vowel, 1(일)은 a consonant
+    assert _ko("오전 7시", "이었다", "였다") == "오전 7시였다" and _ko("오후 8시 59분", "이었다", "였다").endswith("분이었다")
+    assert _ko("KN-25", "은", "는") == "KN-25는" and _ko("북극성-1", "은", "는") == "북극성-1은"
+    assert _ko("초대형 방사포(KN-25)", "은", "는") == "초대형 방사포(KN-25)는"
+    assert _ko("화성-11라형(KN-35)", "을", "를") == "화성-11라형(KN-35)을"  # after 형, not 5 (오)
+    noon, night = datetime(2022, 1, 14, 12, 0), datetime(2022, 1, 14, 0, 5)
+    assert (_ko_clock(noon), _ko_clock(night), _ko_clock(datetime(2022, 1, 14, 14, 41))) == (
+        "낮 12시", "오전 0시 5분", "오후 2시 41분")
+    assert (_ja_clock(noon), _ja_clock(night)) == ("午後0時", "午前0時5分")
+    ko, ko_body = split((EVENTS / "2026-04-19-cns-hwasong-11d-sinpo.ko.md").read_text(encoding="utf-8"))
+    ja, _ = split((EVENTS / "2026-04-19-cns-hwasong-11d-sinpo.ja.md").read_text(encoding="utf-8"))
+    assert ko["title"] == "신포 조선소에서 화성-11라형(KN-35) 5발 발사"
+    assert "한국시간 오전 6시 10분 신포 조선소에서" in ko["summary"] and " 결과 미상. " in ko["summary"]
+    assert "韓国時間午前6時10分に新浦（シンポ）造船所から" in ja["summary"] and "。結果不明。" in ja["summary"]
+    kn25, _ = split((EVENTS / "2022-10-06-cns-kn-25-samsok.ko.md").read_text(encoding="utf-8"))
+    assert "기종: 초대형 방사포(KN-25), 유형: 단거리탄도미사일(SRBM)." in kn25["summary"]
+    for path in sorted(EVENTS.glob("*.ko.md")) + sorted(EVENTS.glob("*.ja.md")):
+        text = path.read_text(encoding="utf-8")
+        for doubled in ("결과: 결과", "기종: 기종", "結果：結果", "機種：機種"):  # "Outcome: outcome unknown"
+            assert doubled not in text, (path.name, doubled)
+        for said in re.findall(r"평양시간 (.+?)(이었다|였다)\.", text):  # the copula after 시 or 분
+            assert said[1] == ("이었다" if said[0].endswith("분") else "였다"), (path.name, said)
+        if "-cns-" in path.name and path.name.endswith(".ja.md"):
+            front, _ = split(text)
+            assert "(" not in front["title"] + front["location"]["name"], path.name  # full-width in Japanese
+
 def copy_project(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     root.mkdir()
@@ -354,7 +383,7 @@ def test_a_merge_keeps_the_editors_text_and_layout_and_their_translations_curren
     assert [f["what"] for f in ko_front["figures"]] == [
         "사거리", "정점고도", "비행거리, 2발 중 1번째", "정점고도, 2발 중 1번째", "비행거리, 2발 중 2번째",
         "정점고도, 2발 중 2번째", "발사 수"]
-    assert len(ko_front["sources"]) == 3 and '  - {what: "비행거리, 2발 중 1번째", note: Hwasong-11E}' in ko
+    assert len(ko_front["sources"]) == 3 and '  - {what: "비행거리, 2발 중 1번째", note: 화성-11마형}' in ko
     ja_front, _ = split((root / "content/events/2026-01-04-editors-launch.ja.md").read_text(encoding="utf-8"))
     assert ja_front["translated_from"] == "0123456789ab" and len(ja_front["figures"]) == 7
     # a second run changes nothing
