@@ -29,6 +29,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else project.root / "output"
     result = build(project, output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs,
                    use_cache=not args.no_cache)
+    for warning in result.warnings:
+        print(f"{warning.file}:{warning.line}: warning: {warning.field}: {warning.message}")
     print(f"Built {result.events} events, {result.pages} pages in {result.seconds:.2f} s "
           f"({result.drawn} file{'s' if result.drawn != 1 else ''} drawn, the rest unchanged) → {output} (open {output / 'index.html'})")
     return EXIT_OK

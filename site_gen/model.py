@@ -295,6 +295,36 @@ class Actor(Strict):
     description: str = ""
 
 
+class TermWords(Strict):
+    """A category's or actor's name and description in another language (what is left out: the default's)."""
+
+    name: str = ""
+    description: str = ""
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*")
+
+
+class Language(Strict):
+    """One more language of the site (`languages:` in site.yaml); every word left out falls back to the
+    default language's."""
+
+    name: str = ""  # the language's own name, shown in the language switch ("한국어"); default: its code
+    prefix: str | None = None  # the URL folder of its pages; default: its code ("ko" -> /ko/)
+    title: str = ""
+    description: str = ""
+    categories: dict[Slug, TermWords] = {}
+    actors: dict[Slug, TermWords] = {}
+    tags: dict[Slug, Text] = {}
+
+    @field_validator("prefix")
+    @classmethod
+    def _folder(cls, value: str | None) -> str | None:
+        if value is not None and not SLUG.fullmatch(value):
+            raise ValueError(f"{value!r} is not a URL folder: use lowercase letters, digits and hyphens")
+        return value
+
+
 class SiteConfig(Strict):
     title: Text
     description: str = ""
@@ -306,6 +336,27 @@ class SiteConfig(Strict):
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME when publishing
     timezone: str = "Asia/Seoul"  # IANA name: times in it are labelled with its abbreviation ("07:50 KST")
     tags: dict[Slug, Text] = {}  # names shown for tags ("icbm: ICBM"); a tag not named here shows its slug's words
+    language_name: str = ""  # the default language's own name in the language switch; default: its code
+    languages: dict[str, Language] = {}  # the other languages, by code: their pages go under /<prefix>/
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: dict[str, Language]) -> dict[str, Language]:
+        prefixes = set()
+        for code, language in value.items():
+            if not LANGUAGE_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not a language code such as ko, ja or pt-BR")
+            prefix = language.prefix or code.lower()
+            if prefix in prefixes:
+                raise ValueError(f"two languages share the URL folder {prefix!r}")
+            prefixes.add(prefix)
+        return value
+
+    @model_validator(mode="after")
+    def _other_languages(self) -> SiteConfig:
+        if self.language in self.languages:
+            raise ValueError(f"languages: {self.language!r} is the default language (language:), not another one")
+        return self
 
     @field_validator("timezone")
     @classmethod
