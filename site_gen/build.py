@@ -155,18 +155,19 @@ class Builder:
             raise BuildError(problems)
         html = {file: self.cache.html[(config.trusted_html, item.body_key)] for file, item in parsed.items()}
         page_words = []
+        originals = list(event_keys.items())
         for code in config.languages:
             of_events = {target: t for is_page, target, t in found if not is_page and t.lang == code}
             of_pages = {target: t for is_page, target, t in found if is_page and t.lang == code}
             timeline.languages[code] = languages.localized(timeline, code, of_events, of_pages, html)
-            for event_id, (front_key, body_key) in list(event_keys.items()):
+            for event_id, (front_key, body_key) in originals:
                 translation = of_events.get(event_id)
                 if translation is None:
                     event_keys[f"{code}:{event_id}"] = (front_key, body_key)
                 else:
                     item = parsed[translation.file]
-                    event_keys[f"{code}:{event_id}"] = (key(front_key, item.front_key.hex(), str(translation.current)),
-                                                        key(body_key, item.body_key.hex()))
+                    event_keys[f"{code}:{event_id}"] = (key(front_key.hex(), item.front_key.hex(), str(translation.current)),
+                                                        key(body_key.hex(), item.body_key.hex()))
             page_words += [part for slug, t in sorted(of_pages.items())
                            for part in (t.file, parsed[t.file].raw.front_text, t.body)]
         for is_page, target, translation in found:

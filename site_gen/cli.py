@@ -45,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for warning in checked.warnings:
         field = f"{warning.field}: " if warning.field else ""
         print(f"{warning.file}:{warning.line}: {level}: {field}{warning.message}", file=stream)
+    for line in checked.translations:
+        print(line)
     count = len(checked.warnings)
     links = "" if checked.links is None else (f"; {checked.addresses} addresses, {checked.links.asked} asked, "
                                               f"{checked.links.cached} answered from the cache")

@@ -368,6 +368,13 @@ class SiteConfig(Strict):
         return value
 
 
+class ExportedTranslation(Strict):
+    translated_from: str  # words_digest of the original it translates
+    machine_assisted: bool
+    reviewed: bool
+    current: bool  # the original's words have not changed since
+
+
 class ExportedEvent(EventEntry):
     """An event as `events.json` gives it: its front matter, with the id always set, plus two fields
     only the export has. The JSON Schema of this model is published at /schema/event.json and
@@ -378,3 +385,9 @@ class ExportedEvent(EventEntry):
                               description="The event's permalink (export only).")]
     body: Annotated[str, Field(json_schema_extra={"readOnly": True},
                                description="The Markdown body (export only).")]
+    # A site in several languages: each language's events.json gives its words (falling back to the
+    # original's), with the language they are in and, when translated, how far to lean on the translation.
+    language: str | None = Field(None, json_schema_extra={"readOnly": True},
+                                 description="The language of this record's words (export only, sites in several languages).")
+    translation: ExportedTranslation | None = Field(None, json_schema_extra={"readOnly": True},
+                                                    description="The translation the words come from (export only).")
