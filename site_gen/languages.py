@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from . import content
 from .content import RawEntry, line_of
-from .model import EventEntry, PageEntry, SiteConfig
+from .model import EventEntry, ExportedEvent, PageEntry, SiteConfig
 from .problems import Problem
 from .timeline import Event, Page, Timeline, make_timeline
 from .translations import translation_parts, words_digest
@@ -111,7 +111,7 @@ def check_translation(raw: RawEntry, lang: str, original: RawEntry, is_page: boo
     current. The original's words are read from its full front matter (a cold build may hold it slimmed)."""
     front = raw.front
     allowed = PAGE_WORDS if is_page else EVENT_WORDS
-    facts = set(PageEntry.model_fields if is_page else EventEntry.model_fields)
+    facts = set(PageEntry.model_fields if is_page else ExportedEvent.model_fields)  # url too
     original_front = original.full_front()
     problems = []
     for name in front:

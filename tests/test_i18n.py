@@ -276,3 +276,32 @@ def test_a_site_without_languages_has_no_alternates(project):
     project.run("build", check=True)
     page = read(project.output, "events/one/index.html")
     assert "hreflang" not in page and "language-switch" not in page
+
+
+def test_the_preview_follows_an_edited_translation_page_by_page(project):
+    from conftest import PreviewProcess  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    make_site(project)
+    server = PreviewProcess(project)
+    try:
+        after = len(server.lines)
+        path = project.root / "content/events/launch.ko.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("떨어졌다", "낙하했다"), encoding="utf-8")
+        server.wait_for_line("Built 2 events", after=after)
+        line = next(line for line in server.lines[after:] if "Built 2 events" in line)
+        drawn = int(re.search(r"\((\d+) pages changed", line).group(1))
+        assert 0 < drawn < 15, line  # the Korean pages showing it, not the site
+        with urllib.request.urlopen(server.url("/ko/events/launch/"), timeout=10) as response:
+            assert "낙하했다" in response.read().decode()
+        # a broken translation is reported at its line, and fixed again
+        after = len(server.lines)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("reviewed: false\n", "reviewed: false\nurl: https://example.com/\n"),
+                        encoding="utf-8")
+        server.wait_for_line("launch.ko.md:5: url: 'url' is a fact", after=after)
+        after = len(server.lines)
+        path.write_text(text, encoding="utf-8")
+        server.wait_for_line("Built 2 events", after=after)
+    finally:
+        server.stop()
