@@ -166,7 +166,7 @@ class Builder:
                     event_keys[f"{code}:{event_id}"] = (front_key, body_key)
                 else:
                     item = parsed[translation.file]
-                    event_keys[f"{code}:{event_id}"] = (key(front_key.hex(), item.front_key.hex(), str(translation.current)),
+                    event_keys[f"{code}:{event_id}"] = (key(front_key.hex(), item.front_key.hex()),
                                                         key(body_key.hex(), item.body_key.hex()))
             page_words += [part for slug, t in sorted(of_pages.items())
                            for part in (t.file, parsed[t.file].raw.front_text, t.body)]

@@ -27,16 +27,29 @@
   }
 
   // Korean, Japanese and Chinese script: Japanese puts no spaces between words, and Korean words carry
-  // particles ("미사일을"), so such text is matched by its character bigrams (as Lucene's CJK analyzer
-  // indexes it): a query's run of these characters matches where every bigram of it appears.
+  // particles ("미사일을"). A query's run of these characters is cut into words by the browser's own
+  // word segmenter (Intl.Segmenter, ICU's dictionaries: "ミサイル発射" -> ミサイル, 発射), each of which must
+  // appear; where there is none, into character bigrams (as Lucene's CJK analyzer indexes such text).
   var CJK = /[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]+/g;
+  var segmenter = window.Intl && Intl.Segmenter ?
+    new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "word" }) : null;
+
+  function cjkWords(run) {
+    if (segmenter) {
+      return Array.from(segmenter.segment(run)).filter(function (s) { return s.isWordLike; })
+        .map(function (s) { return s.segment; });
+    }
+    if (run.length < 3) return [run];
+    var grams = [];
+    for (var i = 0; i + 2 <= run.length; i++) grams.push(run.slice(i, i + 2));
+    return grams;
+  }
 
   function terms(query) {
     var found = [];
     fold(query).split(/\s+/).filter(Boolean).forEach(function (word) {
       var rest = word.replace(CJK, function (run) {
-        if (run.length < 3) { found.push(run); return " "; }
-        for (var i = 0; i + 2 <= run.length; i++) found.push(run.slice(i, i + 2));
+        found.push.apply(found, cjkWords(run));
         return " ";
       });
       rest.split(" ").filter(Boolean).forEach(function (part) { found.push(part); });
