@@ -356,6 +356,11 @@ class SiteConfig(Strict):
     def _other_languages(self) -> SiteConfig:
         if self.language in self.languages:
             raise ValueError(f"languages: {self.language!r} is the default language (language:), not another one")
+        for code, language in self.languages.items():  # a name for a category or actor that is not there is a typo
+            for kind, defined in (("categories", self.categories), ("actors", self.actors)):
+                unknown = [slug for slug in getattr(language, kind) if slug not in defined]
+                if unknown:
+                    raise ValueError(f"languages.{code}.{kind}: {', '.join(unknown)} not defined under {kind}:")
         return self
 
     @field_validator("timezone")

@@ -305,3 +305,13 @@ def test_the_preview_follows_an_edited_translation_page_by_page(project):
         server.wait_for_line("Built 2 events", after=after)
     finally:
         server.stop()
+
+
+def test_a_language_naming_an_unknown_category_is_an_error(project):
+    make_site(project)
+    path = project.root / "site.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("provocation: {name: 挑発}", "provocaton: {name: 挑発}"),
+                    encoding="utf-8")
+    result = project.run("build")
+    assert result.returncode == 1
+    assert "languages.ja.categories: provocaton not defined under categories:" in result.stderr
