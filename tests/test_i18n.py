@@ -315,3 +315,21 @@ def test_a_language_naming_an_unknown_category_is_an_error(project):
     result = project.run("build")
     assert result.returncode == 1
     assert "languages.ja.categories: provocaton not defined under categories:" in result.stderr
+
+
+def test_digests_come_from_the_full_front_matter_when_workers_slim_it(tmp_path):
+    # From parallel.PARALLEL_FROM new files, forked workers check the entries and keep only a few of
+    # their fields (validate.slimmed): a digest of that would make every translation stale.
+    import sys  # noqa: PLC0415
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from corpus import make_corpus  # noqa: PLC0415
+
+    from site_gen.parallel import PARALLEL_FROM  # noqa: PLC0415
+
+    folder = make_corpus(tmp_path / "corpus", PARALLEL_FROM + 10, languages=True)
+    result = SiteProject.run(type("P", (), {"root": folder})(), "build", "--jobs", "2", check=True)
+    assert "warning" not in result.stdout
+    data = json.loads((folder / "output/ko/data/events.json").read_text(encoding="utf-8"))
+    assert sum(event["language"] == "ko" for event in data["events"]) == (PARALLEL_FROM + 11) // 2
+    assert all(event["translation"]["current"] for event in data["events"] if "translation" in event)
