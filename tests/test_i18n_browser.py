@@ -98,10 +98,11 @@ def test_an_untranslated_event_in_japanese(page, site):
     assert page.locator(".translation-notice").first.is_visible()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("prefix", ["ko/", "ja/"])
 @pytest.mark.parametrize("path", KINDS)
-def test_axe_finds_no_violation_in_every_page_kind(browser, site, prefix, path):
-    context = browser.new_context(bypass_csp=True)
+def test_axe_finds_no_violation_in_every_page_kind(browser, site, prefix, path, scheme):
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     page.goto(site + prefix + path)
     assert axe_violations(page) == []
