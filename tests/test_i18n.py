@@ -334,3 +334,13 @@ def test_digests_come_from_the_full_front_matter_when_workers_slim_it(tmp_path):
     data = json.loads((folder / "output/ko/data/events.json").read_text(encoding="utf-8"))
     assert sum(event["language"] == "ko" for event in data["events"]) == (PARALLEL_FROM + 11) // 2
     assert all(event["translation"]["current"] for event in data["events"] if "translation" in event)
+
+
+def test_a_drafts_translation_waits_with_it(project):
+    make_site(project)
+    launch = project.root / "content/events/launch.md"
+    launch.write_text(launch.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    talks = project.root / "content/events/talks.md"
+    talks.write_text(talks.read_text(encoding="utf-8").replace("responds_to:\n- launch\n", ""), encoding="utf-8")
+    project.run("build", check=True)  # its translations are not errors, and not shown
+    assert not (project.output / "ko/events/launch").exists()
