@@ -26,10 +26,11 @@ preview: build
 	$(BIN)/site-gen serve
 
 # Browser tests drive Debian's chromium (Playwright's own browser download does not work offline);
-# the W3C Nu checker (vnu.jar) runs on Java.
+# the W3C Nu checker (vnu.jar) runs on Java; Noto CJK draws the Korean and Japanese pages' glyphs
+# (without it the browser's layout of those pages, and so their screenshots, is of empty boxes).
 browser:
-	@command -v chromium >/dev/null && command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq chromium default-jre-headless; }
+	@command -v chromium >/dev/null && command -v java >/dev/null && fc-list | grep -q "Noto Sans CJK" || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium default-jre-headless fonts-noto-cjk; }
 
 # Page checkers from the npm registry: axe-core (accessibility, run in the browser) and vnu-jar.
 NPM_TOOLS := .cache/npm

@@ -4,6 +4,7 @@
     python bench/benchmark.py --events 1000 --reload      # also the preview's save-to-reload latency
     python bench/benchmark.py --dir /dev/shm              # the corpus in memory: no disk in the figures
     python bench/benchmark.py --hugo --events 1000 10000  # paired cold builds against Hugo (bench extra)
+    python bench/benchmark.py --events 1000 --languages   # each size in one language, then in three
 
 Each size gets a deterministic corpus (bench/corpus.py). Every build runs `site-gen build` in a
 fresh process, as a user would; a cold build has neither output/ nor .cache/ from an earlier one; "peak memory" is the largest resident set of the build and of
@@ -42,8 +43,13 @@ def timed_build(folder: Path, *args: str) -> tuple[float, float]:
     return took, max(peak, before) / 1024
 
 
+def entries(folder: Path) -> list[Path]:
+    """The entries, not their translations (<id>.<lang>.md)."""
+    return sorted(p for p in (folder / "content/events").glob("*.md") if p.name.count(".") == 1)
+
+
 def edit_body(folder: Path, n: int) -> None:
-    path = sorted((folder / "content/events").glob("*.md"))[len(list((folder / "content/events").glob("*.md"))) // 2]
+    path = entries(folder)[len(entries(folder)) // 2]
     text = path.read_text()
     path.write_text(text.replace("\n---\n", f"\n---\nEdited {n}.\n\n", 1))
 
@@ -51,7 +57,7 @@ def edit_body(folder: Path, n: int) -> None:
 def edit_date(folder: Path, n: int) -> None:
     """Move one entry to another time on its day: it changes places with its neighbours, and no
     response ever comes to precede what it answers."""
-    path = sorted((folder / "content/events").glob("*.md"))[10]
+    path = entries(folder)[10]
     text = path.read_text()
     path.write_text(re.sub(r"^date: (\d{4}-\d\d-\d\d)\S*", lambda m: f"date: {m[1]}T{n % 24:02d}:30+09:00",
                            text, count=1, flags=re.M))
@@ -61,9 +67,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench(events: int, runs: int, reload: bool, where: str | None) -> dict:
+def bench(events: int, runs: int, reload: bool, where: str | None, languages: bool = False) -> dict:
     with tempfile.TemporaryDirectory(dir=where) as tmp:
-        folder = make_corpus(Path(tmp) / "site", events)
+        folder = make_corpus(Path(tmp) / "site", events, languages=languages)
         cold, no_change, body, date, peaks = [], [], [], [], []
         for run in range(runs):
             shutil.rmtree(folder / "output", ignore_errors=True)
@@ -101,16 +107,20 @@ def main() -> None:
     parser.add_argument("--dir", help="where to make the corpus (default: the system's temporary folder)")
     parser.add_argument("--hugo", action="store_true",
                         help="instead, compare cold builds with Hugo's on the same work (bench/hugo_compare.py)")
+    parser.add_argument("--languages", action="store_true",
+                        help="each size twice: in one language, then in three (half the events translated)")
     args = parser.parse_args()
     if args.hugo:
         return hugo_compare.report(args.events, args.runs, args.dir)
-    print("| events | cold build s | no-change rebuild s | one body edited s | one date changed s | "
+    print("| events |" + (" languages |" if args.languages else "") + " cold build s | no-change rebuild s | one body edited s | one date changed s | "
           "peak memory MB | output MB (files) | index KB |" + "".join(
               f" preview, {kind} edit: save-to-reload ms (rebuild ms) |" for kind in KINDS if args.reload))
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" * len(KINDS) if args.reload else ""))
-    for events in args.events:
-        r = bench(events, args.runs, args.reload, args.dir)
-        line = (f"| {r['events']:,} | {r['cold']:.2f} | {r['no_change']:.2f} | {r['edit_body']:.2f} | "
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.languages else "")
+          + ("---:|" * len(KINDS) if args.reload else ""))
+    for events, languages in [(n, three) for n in args.events for three in ((False, True) if args.languages else (False,))]:
+        r = bench(events, args.runs, args.reload, args.dir, languages)
+        line = (f"| {r['events']:,} |" + ((" 3 |" if languages else " 1 |") if args.languages else "")
+                + f" {r['cold']:.2f} | {r['no_change']:.2f} | {r['edit_body']:.2f} | "
                 f"{r['edit_date']:.2f} | {r['peak_mb']:.0f} | {r['output_mb']:.0f} ({r['files']:,}) | "
                 f"{r['index_kb']:.0f} |")
         if args.reload:

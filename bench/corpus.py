@@ -1,16 +1,20 @@
 """A deterministic synthetic corpus in site-gen's entry format, for benchmarks.
 
-    python bench/corpus.py DIR --events 1000
+    python bench/corpus.py DIR --events 1000 [--languages]
 
 writes DIR/site.yaml, DIR/templates (a copy of the repository's) and DIR/content/events/*.md:
 bodies of about 300 words with headings, lists and links; figures, claims, sources,
-responds_to threads; many tags and actors. The same arguments always give the same bytes.
+responds_to threads; many tags and actors. With --languages, the site is in English, Korean and
+Japanese, and every other event has a Korean and a Japanese translation (synthetic words; its title,
+summary, claims and body). The same arguments always give the same bytes.
 """
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -68,7 +72,29 @@ def entry(rng: random.Random, index: int, day: date, earlier: list[str], actors:
     return event_id, "\n".join(lines)
 
 
-def make_corpus(folder: Path, events: int, seed: int = 2026) -> Path:
+LANGUAGES = """languages:
+  ko:
+    name: 한국어
+    title: 합성 연표
+    categories: {provocation: {name: 도발}, response: {name: 대응}}
+  ja:
+    name: 日本語
+    title: 合成年表
+    categories: {provocation: {name: 挑発}, response: {name: 対応}}
+"""
+NATIVE = {"ko": "미사일 발사 사거리 성명 국방부 제재 정상회담 동맹 훈련 보고 분석 탄도 순항 극초음속".split(),
+          "ja": "ミサイル 発射 射程 声明 防衛省 制裁 首脳会談 同盟 訓練 報告 分析 弾道 巡航 極超音速".split()}
+
+
+def translation(rng: random.Random, lang: str, digest: str) -> str:
+    def words(count: int) -> str:
+        return " ".join(rng.choice(NATIVE[lang]) for _ in range(count))
+    return "\n".join(["---", f'translated_from: "{digest}"', "machine_assisted: true", "reviewed: false",
+                      f"title: {words(6)}", f"summary: {words(20)}", "claims:", f"  - {{text: {words(8)}}}",
+                      "---", "", words(60), "", "## " + words(3), "", words(80), ""])
+
+
+def make_corpus(folder: Path, events: int, seed: int = 2026, languages: bool = False) -> Path:
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / "templates").exists():
@@ -76,6 +102,8 @@ def make_corpus(folder: Path, events: int, seed: int = 2026) -> Path:
     shutil.copytree(REPO / "templates", folder / "templates")
     actors = [f"actor-{i:02d}" for i in range(40)]
     config = (REPO / "site.yaml").read_text(encoding="utf-8").split("\nactors:")[0]
+    # The bundled site's languages name its own actors: the corpus gives languages of its own, or none.
+    config = re.sub(r"\nlanguages:\n(?: .*\n)*", "\n" + (LANGUAGES if languages else ""), config)
     config += "\nactors:\n" + "".join(f"  {a}: {{name: Actor {a[-2:]}}}\n" for a in actors)
     (folder / "site.yaml").write_text(config, encoding="utf-8")
     target = folder / "content" / "events"
@@ -90,13 +118,28 @@ def make_corpus(folder: Path, events: int, seed: int = 2026) -> Path:
         event_id, text = entry(rng, index, day, earlier, actors)
         (target / f"{event_id}.md").write_text(text, encoding="utf-8")
         earlier.append(event_id)
+        if languages and index % 2 == 0:
+            digest = original_digest(text)
+            for lang in ("ko", "ja"):
+                (target / f"{event_id}.{lang}.md").write_text(translation(rng, lang, digest), encoding="utf-8")
     return folder
+
+
+def original_digest(text: str) -> str:
+    sys.path.insert(0, str(REPO))
+    import yaml  # noqa: PLC0415
+
+    from site_gen.translations import words_digest  # noqa: PLC0415
+
+    _, front, body = text.split("---\n", 2)
+    return words_digest(yaml.safe_load(front), body)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--languages", action="store_true", help="English, Korean and Japanese, half translated")
     args = parser.parse_args()
-    make_corpus(args.folder, args.events)
+    make_corpus(args.folder, args.events, languages=args.languages)
     print(f"Wrote {args.events} events to {args.folder}")

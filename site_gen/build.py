@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, parallel, validate
+from . import content, languages, parallel, validate
 from .cache import Cache, Memo
-from .entries import Parsed, convert, copied_files, digest, folder_digest, read_and_parse
+from .entries import Parsed, convert, copied_files, digest, folder_digest, key, read_and_parse
 from .manifest import Stored, code_version, output_status, read_inputs, trusted, unchanged
 from .markup import MarkdownRenderer
 from .model import SiteConfig
@@ -33,6 +33,7 @@ from .problems import BuildError, Problem
 from .project import CONFIG_FILE, Project, load_config  # noqa: F401 - imported from here by others
 from .render import Fingerprints, Renderer
 from .timeline import Event, Page, Timeline, make_timeline
+from .translations import words_digest
 from .write import MARKER, check_output_folder, recover, staged, write_files
 
 
@@ -43,6 +44,7 @@ class BuildResult:
     seconds: float
     output: Path
     drawn: int = 0  # files drawn afresh; the others were carried over unchanged
+    warnings: tuple[Problem, ...] = ()  # what the build noticed but builds anyway (a stale translation)
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Builder:
         self.cache = Cache()
         self.last: Loaded | None = None  # the last successful load
         self.copied: dict[str, bytes] = {}  # static files and media, as the last full render read them
+        self.warnings: list[Problem] = []  # the last load's (stale translations)
+        self.translations: dict[tuple[str, str, str], languages.Translation] = {}  # (lang, kind, id) ->
 
     def load(self) -> tuple[Timeline, str, dict[str, tuple[bytes, bytes]]]:
         """config → read → validate → convert → timeline; raise BuildError with every problem found.
@@ -103,25 +107,96 @@ class Builder:
         pages = [Page(v.id, v.raw.file, v.entry, html[v.raw.file])
                  for v in valid_pages if self.drafts or not v.entry.draft]
         event_keys = {v.id: (by_file[v.raw.file].front_key, by_file[v.raw.file].body_key) for v in valid_events}
-        site_key = self.site_key(config, valid_pages)
         timeline = make_timeline(config, events, pages)
+        page_words = self.add_languages(timeline, valid_events, valid_pages, event_keys)
+        site_key = self.site_key(config, valid_pages, page_words)
         self.last = Loaded(timeline, site_key, event_keys, {event.file: event for event in events},
                            {file: by_file[file] for file in html}, {event.id: event for event in events})
         return timeline, site_key, event_keys
 
-    def site_key(self, config: SiteConfig, pages: list[validate.ValidEntry]) -> str:
+    def site_key(self, config: SiteConfig, pages: list[validate.ValidEntry], page_words: list[str] = ()) -> str:
         """A fingerprint of what every page may show besides the events: a change to it may change any."""
         return digest(config.model_dump_json(), str(self.drafts), self.extra_head,
                       *(part for v in pages for part in (v.raw.file, v.raw.front_text, v.raw.body)),
-                      *folder_digest(self.project.templates_dir))
+                      *page_words, *folder_digest(self.project.templates_dir))
 
-    def read_folder(self, folder: Path, trusted_html: bool) -> tuple[list[Parsed], list[Problem]]:
-        """Every content file in `folder`: parsed, or the problem that stopped it. A file whose status is
-        unchanged since it was last read is not read again; when many must be read (a cold build), forked
-        workers read, parse, check and convert them (parallel.prepare)."""
+    def add_languages(self, timeline: Timeline, valid_events: list[validate.ValidEntry],
+                      valid_pages: list[validate.ValidEntry], event_keys: dict) -> list[str]:
+        """read → validate → convert the translations, then the timeline in each other language
+        (timeline.languages), each event's keys there under "<lang>:<id>" (its translation's with the
+        original's). Warns of stale ones (self.warnings); returns the free pages' translations' texts, a
+        part of the site key. Raises BuildError with every problem found."""
+        config = timeline.config
+        self.warnings = []
+        self.translations = {}
+        if not config.languages:
+            return []
+        events = {v.id: v.raw for v in valid_events}
+        pages = {v.id: v.raw for v in valid_pages}
+        problems, found, parsed = [], [], {}
+        for folder, originals, is_page in ((self.project.events_dir, events, False),
+                                           (self.project.pages_dir, pages, True)):
+            files, read_problems = self.read_folder(folder, config.trusted_html, translations=True)
+            problems += read_problems
+            for item in files:
+                target, lang, problem = languages.translation_target(
+                    item.raw, config, originals, "page" if is_page else "event")
+                if problem is None:
+                    # Missing originals of a draft are not an error in a build without drafts.
+                    translation, checked = languages.check_translation(item.raw, lang, originals[target], is_page)
+                    problems += checked + validate.body_problems(item.raw)
+                    if translation is not None:
+                        found.append((is_page, target, translation))
+                        parsed[translation.file] = item
+                elif not (self._is_left_out_draft(folder, target)):
+                    problems.append(problem)
+        problems += self.convert_bodies(list(parsed.values()), config.trusted_html)
+        if problems:
+            raise BuildError(problems)
+        html = {file: self.cache.html[(config.trusted_html, item.body_key)] for file, item in parsed.items()}
+        page_words = []
+        originals = list(event_keys.items())
+        for code in config.languages:
+            of_events = {target: t for is_page, target, t in found if not is_page and t.lang == code}
+            of_pages = {target: t for is_page, target, t in found if is_page and t.lang == code}
+            timeline.languages[code] = languages.localized(timeline, code, of_events, of_pages, html)
+            for event_id, (front_key, body_key) in originals:
+                translation = of_events.get(event_id)
+                if translation is None:
+                    event_keys[f"{code}:{event_id}"] = (front_key, body_key)
+                else:
+                    item = parsed[translation.file]
+                    event_keys[f"{code}:{event_id}"] = (key(front_key.hex(), item.front_key.hex()),
+                                                        key(body_key.hex(), item.body_key.hex()))
+            page_words += [part for slug, t in sorted(of_pages.items())
+                           for part in (t.file, parsed[t.file].raw.front_text, t.body)]
+        for is_page, target, translation in found:
+            self.translations[(translation.lang, "page" if is_page else "event", target)] = translation
+            if not translation.current:
+                original = (pages if is_page else events)[target]
+                raw = parsed[translation.file].raw
+                self.warnings.append(languages.stale_warning(
+                    translation, original.file, words_digest(original.full_front(), original.body),
+                    content.line_of(raw, ("translated_from",))))
+        return page_words
+
+    def _is_left_out_draft(self, folder: Path, target: str) -> bool:
+        """Whether `target` is a draft entry left out of this build (its translations wait with it)."""
+        return not self.drafts and any(
+            validate.event_id_of(p.raw) == target and p.raw.front.get("draft") is True
+            for p in self.read_folder(folder, False)[0])
+
+    def read_folder(self, folder: Path, trusted_html: bool, translations: bool = False) -> tuple[list[Parsed], list[Problem]]:
+        """Every content file in `folder` (with `translations`, every translation instead): parsed, or the
+        problem that stopped it. A file whose status is unchanged since it was last read is not read
+        again; when many must be read (a cold build), forked workers read, parse, check and convert them
+        (parallel.prepare)."""
         looked_at = time.time_ns()
-        sources = content.list_files(folder, self.project.root)
-        fresh = self._read_changed(sources, trusted_html)
+        if translations:
+            sources = languages.translation_sources(folder, self.project.root)
+        else:
+            sources = content.list_files(folder, self.project.root)
+        fresh = self._read_changed(sources, trusted_html, translations)
         seen, parsed_memo = self.cache.seen, self.cache.parsed
         found: list[Parsed] = []
         problems: list[Problem] = []
@@ -149,7 +224,7 @@ class Builder:
                 found.append(parsed)
         return found, problems
 
-    def _read_changed(self, sources: list[content.SourceFile], trusted_html: bool) -> dict:
+    def _read_changed(self, sources: list[content.SourceFile], trusted_html: bool, translations: bool = False) -> dict:
         """file -> (digest of its text, Parsed) for the files not known by their status; the text is read
         only to see whether it is one parsed before."""
         parsed_memo = self.cache.parsed
@@ -167,7 +242,7 @@ class Builder:
                     fresh[source.shown] = (text_digest, parsed_memo[(source.shown, text_digest)])
                     continue
             new.append((source.path, source.shown, text))
-        if self.jobs > 1 and len(new) >= parallel.PARALLEL_FROM:
+        if self.jobs > 1 and len(new) >= parallel.PARALLEL_FROM and not translations:  # (the workers check entries)
             # The workers read the files (again, from the page cache): no copy of the texts is held here.
             for shown, text_digest, parsed, checked, html in parallel.prepare(
                     [(path, shown) for path, shown, _ in new], trusted_html, self.jobs):
@@ -268,7 +343,8 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
         last = manifest.read()
         inputs = read_inputs(project.root, last.get("inputs", {}))
         if nothing_changed(manifest, last, options, inputs, output):
-            return BuildResult(last["events"], last["pages"], time.perf_counter() - started, output, 0)
+            return BuildResult(last["events"], last["pages"], time.perf_counter() - started, output, 0,
+                               tuple(Problem(*warning) for warning in last.get("warnings", [])))
     state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)
     with collector_paused():
@@ -294,8 +370,10 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     pages = sum(path.endswith(".html") for path in prints)
     if manifest:
         manifest.write({"options": options, "inputs": inputs, "outputs": output_status(output),
-                        "events": len(timeline.events), "pages": pages})
-    return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output, drawn)
+                        "events": len(timeline.events), "pages": pages,
+                        "warnings": [[w.file, w.line, w.field, w.message] for w in builder.warnings]})
+    return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output, drawn,
+                       tuple(builder.warnings))
 
 
 def nothing_changed(manifest: Stored, last: dict, options: tuple, inputs: dict, output: Path) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from itertools import combinations, groupby
 
 from . import content, links
@@ -27,6 +28,7 @@ class Checked:
     warnings: list[Problem]
     links: links.LinkReport | None = None  # with `links`: what the addresses answered
     addresses: int = 0  # how many different addresses the sources give
+    translations: list[str] = field(default_factory=list)  # per language: what is translated, stale, missing
 
 
 def run_check(project: Project, drafts: bool = False, check_links: bool = False, use_cache: bool = True,
@@ -36,7 +38,8 @@ def run_check(project: Project, drafts: bool = False, check_links: bool = False,
     builder = Builder(project, drafts=drafts)
     timeline, _ = builder.render()
     line = Lines(project)
-    checked = Checked(timeline, warnings(timeline, line))
+    checked = Checked(timeline, warnings(timeline, line) + builder.warnings,
+                      translations=translation_report(timeline, builder.translations))
     if check_links:
         places = links.link_places(timeline)
         checked.links = links.check_addresses(list(places), project.root / links.CACHE_FILE, use_cache, timeout)
@@ -58,6 +61,37 @@ class Lines:
             self._raw[file] = content.parse_entry(text, file)[0] if text is not None else None
         raw = self._raw[file]
         return content.line_of(raw, loc) if raw is not None else 1
+
+
+def translation_report(timeline: Timeline, translations: dict) -> list[str]:
+    """For each other language: how many events and pages are translated, and which are stale or missing
+    (a missing one is named by the file that would hold it)."""
+    from .languages import language_name  # noqa: PLC0415
+
+    lines = []
+    config = timeline.config
+    for code in config.languages:
+        parts, details = [], []
+        for kind, items in (("event", timeline.events), ("page", timeline.pages)):
+            done = [translations.get((code, kind, item.id if kind == "event" else item.slug)) for item in items]
+            stale = [t for t in done if t is not None and not t.current]
+            missing = [item for item, t in zip(items, done) if t is None]
+            count = f"{len(items)} {kind}{'s' if len(items) != 1 else ''}"
+            translated = len(items) - len(missing)
+            parts.append(f"{count}, " + (f"{translated} translated" + (f" ({len(stale)} stale)" if stale else "") + ", "
+                                         if translated else "") + f"{len(missing)} missing")
+            for item, t in zip(items, done):
+                if t is not None and not t.current:
+                    details.append(f"  stale: {t.file} ({item.file} changed since)")
+            details += [f"  missing: {_translation_file(item.file, code)}" for item in missing]
+        lines.append(f"Translations in {code} ({language_name(config, code)}): " + "; ".join(parts))
+        lines += details
+    return lines
+
+
+def _translation_file(original: str, code: str) -> str:
+    path = PurePosixPath(original)
+    return str(path.with_name(f"{path.stem}.{code}.md"))
 
 
 def warnings(timeline: Timeline, line: Lines) -> list[Problem]:

@@ -29,6 +29,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else project.root / "output"
     result = build(project, output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs,
                    use_cache=not args.no_cache)
+    for warning in result.warnings:
+        print(f"{warning.file}:{warning.line}: warning: {warning.field}: {warning.message}")
     print(f"Built {result.events} events, {result.pages} pages in {result.seconds:.2f} s "
           f"({result.drawn} file{'s' if result.drawn != 1 else ''} drawn, the rest unchanged) → {output} (open {output / 'index.html'})")
     return EXIT_OK
@@ -43,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for warning in checked.warnings:
         field = f"{warning.field}: " if warning.field else ""
         print(f"{warning.file}:{warning.line}: {level}: {field}{warning.message}", file=stream)
+    for line in checked.translations:
+        print(line)
     count = len(checked.warnings)
     links = "" if checked.links is None else (f"; {checked.addresses} addresses, {checked.links.asked} asked, "
                                               f"{checked.links.cached} answered from the cache")

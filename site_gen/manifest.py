@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .content import list_files, signature
+from .languages import translation_sources
 
 # A file changed less than this long before it was looked at may change again within the same tick of
 # the file system's clock, keeping its status: such a status is not trusted, and the bytes are read again.
@@ -51,6 +52,8 @@ def read_inputs(root: Path, previous: dict[str, tuple]) -> dict[str, tuple]:
     for folder, suffix in ((content / "events", ".md"), (content / "pages", ".md"), (content / "media", ""),
                            (root / "templates", "")):
         sources += [(s.path, s.shown, s.signature, s.outside) for s in list_files(folder, root, suffix)]
+    for folder in (content / "events", content / "pages"):  # translations, which list_files skips
+        sources += [(s.path, s.shown, s.signature, s.outside) for s in translation_sources(folder, root)]
     inputs = {}
     for path, shown, status, outside in sources:
         known = previous.get(shown)

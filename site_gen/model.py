@@ -296,6 +296,36 @@ class Actor(Strict):
     description: str = ""
 
 
+class TermWords(Strict):
+    """A category's or actor's name and description in another language (what is left out: the default's)."""
+
+    name: str = ""
+    description: str = ""
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*")
+
+
+class Language(Strict):
+    """One more language of the site (`languages:` in site.yaml); every word left out falls back to the
+    default language's."""
+
+    name: str = ""  # the language's own name, shown in the language switch ("한국어"); default: its code
+    prefix: str | None = None  # the URL folder of its pages; default: its code ("ko" -> /ko/)
+    title: str = ""
+    description: str = ""
+    categories: dict[Slug, TermWords] = {}
+    actors: dict[Slug, TermWords] = {}
+    tags: dict[Slug, Text] = {}
+
+    @field_validator("prefix")
+    @classmethod
+    def _folder(cls, value: str | None) -> str | None:
+        if value is not None and not SLUG.fullmatch(value):
+            raise ValueError(f"{value!r} is not a URL folder: use lowercase letters, digits and hyphens")
+        return value
+
+
 class SiteConfig(Strict):
     title: Text
     description: str = ""
@@ -307,6 +337,32 @@ class SiteConfig(Strict):
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME when publishing
     timezone: str = "Asia/Seoul"  # IANA name: times in it are labelled with its abbreviation ("07:50 KST")
     tags: dict[Slug, Text] = {}  # names shown for tags ("icbm: ICBM"); a tag not named here shows its slug's words
+    language_name: str = ""  # the default language's own name in the language switch; default: its code
+    languages: dict[str, Language] = {}  # the other languages, by code: their pages go under /<prefix>/
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: dict[str, Language]) -> dict[str, Language]:
+        prefixes = set()
+        for code, language in value.items():
+            if not LANGUAGE_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not a language code such as ko, ja or pt-BR")
+            prefix = language.prefix or code.lower()
+            if prefix in prefixes:
+                raise ValueError(f"two languages share the URL folder {prefix!r}")
+            prefixes.add(prefix)
+        return value
+
+    @model_validator(mode="after")
+    def _other_languages(self) -> SiteConfig:
+        if self.language in self.languages:
+            raise ValueError(f"languages: {self.language!r} is the default language (language:), not another one")
+        for code, language in self.languages.items():  # a name for a category or actor that is not there is a typo
+            for kind, defined in (("categories", self.categories), ("actors", self.actors)):
+                unknown = [slug for slug in getattr(language, kind) if slug not in defined]
+                if unknown:
+                    raise ValueError(f"languages.{code}.{kind}: {', '.join(unknown)} not defined under {kind}:")
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -316,6 +372,13 @@ class SiteConfig(Strict):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not an IANA time zone name, such as Asia/Seoul") from None
         return value
+
+
+class ExportedTranslation(Strict):
+    translated_from: str  # words_digest of the original it translates
+    machine_assisted: bool
+    reviewed: bool
+    current: bool  # the original's words have not changed since
 
 
 class ExportedEvent(EventEntry):
@@ -328,3 +391,9 @@ class ExportedEvent(EventEntry):
                               description="The event's permalink (export only).")]
     body: Annotated[str, Field(json_schema_extra={"readOnly": True},
                                description="The Markdown body (export only).")]
+    # A site in several languages: each language's events.json gives its words (falling back to the
+    # original's), with the language they are in and, when translated, how far to lean on the translation.
+    language: str | None = Field(None, json_schema_extra={"readOnly": True},
+                                 description="The language of this record's words (export only, sites in several languages).")
+    translation: ExportedTranslation | None = Field(None, json_schema_extra={"readOnly": True},
+                                                    description="The translation the words come from (export only).")

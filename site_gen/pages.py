@@ -32,7 +32,7 @@ class PageSpec:
     frozen dataclass is made several times slower.
     """
 
-    __slots__ = ("path", "template", "context", "_deps", "bodies", "shape", "absolute_links", "make")
+    __slots__ = ("path", "template", "context", "_deps", "bodies", "shape", "absolute_links", "make", "lang")
 
     def __init__(self, path: str, template: str, context: dict | None = None,
                  deps: tuple[Event, ...] | Callable[[], tuple[Event, ...]] = (), bodies: tuple[Event, ...] = (),
@@ -45,6 +45,7 @@ class PageSpec:
         self.shape = shape  # anything else it shows that depends on entries (a term's count, its number of pages)
         self.absolute_links = absolute_links  # the 404 page is served at any depth: its links start at the root
         self.make = make  # drawn by code instead of a template (data files)
+        self.lang = ""  # "" in the default language; else the code of the language (timeline.languages)
 
     @property
     def deps(self) -> tuple[Event, ...]:
@@ -99,6 +100,18 @@ def sitemap_urls(timeline: Timeline) -> list[str]:
     for kind in TERM_KINDS:
         urls += [t.url for t in timeline.terms(kind) if t.events]
     return urls
+
+
+def sitemap_entries(timeline: Timeline) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(path, [(hreflang, path)] of the same page in every language) for each page in each language;
+    the alternates are empty for a site in one language."""
+    urls = sitemap_urls(timeline)
+    if not timeline.languages:
+        return [(url, []) for url in urls]
+    folders = [(timeline.config.language, "")] + [(code, "/" + local.prefix) for code, local in
+                                                  timeline.languages.items()]
+    return [(folder + url, [(code, other + url) for code, other in folders] + [("x-default", url)])
+            for _, folder in folders for url in urls]
 
 
 # One function for each kind of page: (timeline, every event) -> its pages. `every` is one tuple shared by
@@ -186,7 +199,7 @@ def site_files(timeline: Timeline, every: tuple[Event, ...]) -> list[PageSpec]:
 
 
 def sitemap(timeline: Timeline, every: tuple[Event, ...]) -> list[PageSpec]:
-    return [PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls(timeline)}, every),
+    return [PageSpec("sitemap.xml", "sitemap.xml", {"urls": sitemap_entries(timeline)}, every),
             PageSpec("robots.txt", "robots.txt")]
 
 
@@ -234,9 +247,23 @@ PAGE_KINDS = (
 URL_FOLDERS = frozenset({"media", *(folder for kind in PAGE_KINDS for folder in kind.folders)})
 
 
+# Kinds drawn once for the whole site, not in each language: the shared files and the sitemap (which
+# lists every language's pages).
+SITE_WIDE = frozenset({"site files", "sitemap"})
+
+
 def page_specs(timeline: Timeline) -> list[PageSpec]:
+    """Every page: the default language's at the root, then each other language's under its folder."""
     every = tuple(timeline.events)
-    return [spec for kind in PAGE_KINDS for spec in kind.pages(timeline, every)]
+    specs = [spec for kind in PAGE_KINDS for spec in kind.pages(timeline, every)]
+    for code, local in timeline.languages.items():
+        every = tuple(local.events)
+        for kind in PAGE_KINDS:
+            if kind.name not in SITE_WIDE:
+                for spec in kind.pages(local, every):
+                    spec.path, spec.lang = f"{local.prefix}/{spec.path}", code
+                    specs.append(spec)
+    return specs
 
 
 def selected_by(entry: EventEntry) -> tuple:

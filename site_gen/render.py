@@ -15,6 +15,8 @@ from markupsafe import Markup
 from . import i18n
 from .dates import date_text, short_date, when_texts, year_text
 from .kinds import TERM_KINDS, tag_name
+from .languages import all_languages, language_name, prefix_of
+from .model import SiteConfig
 from .outputs.exports import json_ld
 from .outputs.pictures import event_map, month_chart, overview, places
 from .pages import PageSpec, card_links, page_specs
@@ -23,23 +25,34 @@ from .timeline import (Event, Timeline, claims_in_order, group_by_month, last_up
                        status_name)
 
 
-def link_maker(page_path: str, base_url: str, absolute: bool) -> Callable[[str], str]:
+# Folders every language shares: their links from a page in /ko/ lead to the site root, not /ko/.
+SHARED_FOLDERS = ("static/", "media/", "schema/")
+
+
+def link_maker(page_path: str, base_url: str, absolute: bool, lang_prefix: str = "") -> Callable[[str], str]:
     """`url('/events/x/')` as seen from `page_path`.
 
     Links are relative, so the site works at a domain root, under a sub-path (GitHub project pages)
-    and opened from disk; folder links name their index.html, which file:// needs.
+    and opened from disk; folder links name their index.html, which file:// needs. On a page in another
+    language (under `lang_prefix`/), a site path leads to that language's page; `url.root(path)` to
+    the path at the site root (`url.root('ko/events/x/')`, the language switch).
     """
     base_path = urlsplit(base_url).path or "/"
     # Every target is a site path, so the way back to the site root is the same for all of them.
-    prefix = base_path if absolute else "../" * page_path.count("/")
+    root = base_path if absolute else "../" * page_path.count("/")
+    prefix = root + lang_prefix + "/" if lang_prefix else root
+
+    def link(start: str, path: str, fragment: str) -> str:
+        if not absolute and (path == "" or path.endswith("/")):
+            path += "index.html"
+        return start + path + (f"#{fragment}" if fragment else "")
 
     def url(target: str) -> str:
         path, _, fragment = target.partition("#")
         path = path.lstrip("/")
-        if not absolute and (path == "" or path.endswith("/")):
-            path += "index.html"
-        return prefix + path + (f"#{fragment}" if fragment else "")
+        return link(root if path.startswith(SHARED_FOLDERS) else prefix, path, fragment)
 
+    url.root = lambda target: link(root, target.partition("#")[0].lstrip("/"), target.partition("#")[2])
     url.prefix = prefix  # pages with the same way back to the root can share drawn fragments
     return url
 
@@ -72,12 +85,12 @@ def term_name(term) -> str:
 def _new_environment(templates: Path, language: str) -> jinja2.Environment:
     env = jinja2.Environment(  # auto_reload: an edited template is compiled again on its next use
         loader=jinja2.FileSystemLoader(templates),
+        extensions=["jinja2.ext.i18n"],  # every string a reader sees goes through _() / {% trans %}
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks as one line, as babel.cfg extracts them
     env.install_gettext_translations(i18n.translations(language), newstyle=True)
@@ -90,6 +103,8 @@ def _new_environment(templates: Path, language: str) -> jinja2.Environment:
                        last_updated=last_updated, latest_first=latest_first, language=language,
                        term_kinds={kind.folder: kind for kind in TERM_KINDS})
     env.filters["css_string"] = css_string
+    if "gettext" not in env.globals:  # until catalogs are installed, the strings as written
+        env.install_null_translations(newstyle=True)
     return env
 
 
@@ -138,8 +153,26 @@ class Deferred:
 
 def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "",
                 language: str = i18n.SOURCE_LANGUAGE) -> Callable[[PageSpec], bytes]:
-    """A function that draws one page in `language` (env must be make_environment's for it); it shares
-    drawn cards, and the macros, between the pages it draws."""
+    """A function that draws one page, in the language its spec says (PageSpec.lang; `language` for the
+    default language's pages), each language with its own environment (its interface catalog)."""
+    drawers: dict[str, Callable[[PageSpec], bytes]] = {}
+    templates = Path(env.loader.searchpath[0])
+
+    def draw(spec: PageSpec) -> bytes:
+        if spec.lang not in drawers:
+            local = timeline.languages[spec.lang] if spec.lang else timeline
+            code = spec.lang or language
+            drawers[spec.lang] = language_drawer(env if code == language else make_environment(templates, code),
+                                                 local, timeline.config, extra_head, code)
+        return drawers[spec.lang](spec)
+
+    return draw
+
+
+def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteConfig,
+                    extra_head: str = "", language: str = i18n.SOURCE_LANGUAGE) -> Callable[[PageSpec], bytes]:
+    """Draws the pages of one language's timeline; it shares drawn cards, and the macros, between them.
+    `default` is the default language's config: the links to a page in every language come from it."""
     config = timeline.config
     base_url = config.base_url
     templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
@@ -182,15 +215,29 @@ def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "
 
     shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
 
+    prefix = timeline.prefix
+    codes = all_languages(default)
+    folders = {code: prefix_of(default, code) for code in codes}
+
+    def absolute(target: str) -> str:
+        target = target.lstrip("/")
+        return (default.base_url if target.startswith(SHARED_FOLDERS) else base_url) + target
+
     def draw(spec: PageSpec) -> bytes:
         with i18n.using(language):  # what code words (dates, flags, pictures, feeds) is in the page's language
             if spec.make is not None:
                 return spec.make()
-            url = link_maker(spec.path, base_url, spec.absolute_links)
-            return template(spec.template).render(
-                **shared, **spec.context, url=url, macros=macros_for(url),
-                canonical=base_url + spec.path.removesuffix("index.html"),
-                page_path=spec.path, absolute=lambda target: base_url + target.lstrip("/")).encode("utf-8")
+            path = spec.path.removeprefix(prefix + "/") if prefix else spec.path  # the page's path in any language
+            url = link_maker(spec.path, default.base_url, spec.absolute_links, prefix)
+            shown = path.removesuffix("index.html")
+            # The same page in every language (hreflang, the language switch); x-default: the default's.
+            languages = [{"code": code, "name": language_name(default, code), "current": code == config.language,
+                          "href": url.root((folders[code] + "/" if folders[code] else "") + shown),
+                          "absolute": default.base_url + (folders[code] + "/" if folders[code] else "") + shown}
+                         for code in codes] if len(codes) > 1 else []
+            return template(spec.template).render({
+                **shared, **spec.context, "url": url, "macros": macros_for(url), "canonical": base_url + shown,
+                "page_path": spec.path, "absolute": absolute, "languages": languages}).encode("utf-8")
 
     return draw
 
@@ -318,7 +365,7 @@ class Renderer:
             raise BuildError([_template_problem(error, self.templates)]) from error
 
 
-_event_id = attrgetter("id")
+_event_id = attrgetter("key")  # "<lang>:<id>" in another language: its keys include its translation's
 
 
 class Fingerprints:
@@ -334,7 +381,7 @@ class Fingerprints:
 
     def _keys(self, events: tuple[Event, ...], part: int) -> bytes:
         if len(events) < 20:
-            return b"".join([self.event_keys[event.id][part] for event in events])
+            return b"".join([self.event_keys[event.key][part] for event in events])
         if self._by_part[part] is None:  # for long lists: each key looked up in C, by a map over a dict
             self._by_part[part] = {event_id: keys[part] for event_id, keys in self.event_keys.items()}.__getitem__
         return b"".join(map(self._by_part[part], map(_event_id, events)))

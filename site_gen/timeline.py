@@ -30,6 +30,17 @@ class Event:
     linked: tuple[Event, ...] = ()
     _sort: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its sort key): see sort_key
     _flags: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its flags): see flags
+    # In another language's timeline (languages.localized): the language its words are in when they are
+    # the original's ("" when in the page's), the same for its body, its translation, and the name its
+    # fingerprint keys go by (render.Fingerprints): "<lang>:<id>".
+    lang: str = ""
+    body_lang: str = ""
+    translation: object = None
+    key: str = ""
+
+    def __post_init__(self):
+        if not self.key:
+            self.key = self.id
 
     def __repr__(self) -> str:
         # Not the fields: through previous, next and the links, that would spell out the whole timeline
@@ -203,6 +214,9 @@ class Page:
     file: str
     entry: PageEntry
     body_html: str
+    lang: str = ""  # as Event.lang, Event.body_lang and Event.translation
+    body_lang: str = ""
+    translation: object = None
 
     @property
     def url(self) -> str:
@@ -235,6 +249,9 @@ class Timeline:
     categories: list[Term]
     actors: list[Term]
     tags: list[Term]  # one field for each of kinds.TERM_KINDS, named by its folder
+    lang: str = ""  # "" in the default language; else its code, with its URL folder (`prefix`)
+    prefix: str = ""
+    languages: dict = field(default_factory=dict)  # the default timeline's: code -> that language's Timeline
 
     def terms(self, kind: TermKind) -> list[Term]:
         return getattr(self, kind.folder)

@@ -240,6 +240,9 @@ def _body_problems(raw: RawEntry) -> list[Problem]:
     return []
 
 
+body_problems = _body_problems  # for translations' bodies (build.Builder.add_languages)
+
+
 def _strings(value) -> list[tuple[int, str]]:
     """The text items of a list, stripped of surrounding spaces as the model strips them."""
     return [(i, v.strip()) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []

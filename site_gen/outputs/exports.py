@@ -51,14 +51,27 @@ def exported(event: Event, base_url: str, body: str) -> dict:
 
 def events_json_item(timeline: Timeline, event: Event) -> str:
     """One event of events.json, as JSON text."""
-    return json.dumps(exported(event, timeline.config.base_url, event.body_markdown), ensure_ascii=False)
+    record = exported(event, timeline.config.base_url, event.body_markdown)
+    if timeline.config.languages:  # see model.ExportedEvent: the language of the words, and their translation
+        record["language"] = event.lang or timeline.config.language
+        if event.translation is not None:
+            t = event.translation
+            record["translation"] = {"translated_from": t.translated_from, "machine_assisted": t.machine_assisted,
+                                     "reviewed": t.reviewed, "current": t.current}
+    return json.dumps(record, ensure_ascii=False)
 
 
 def events_json(timeline: Timeline) -> bytes:
-    base = timeline.config.base_url
-    return _json_with_items({"$schema": base + "schema/event.json", "title": timeline.config.title,
-                             "base_url": base},
-                            "events", (events_json_item(timeline, event) for event in timeline.events))
+    config = timeline.config
+    base = config.base_url
+    root = base.removesuffix(timeline.prefix + "/") if timeline.prefix else base  # the site's own base_url
+    head = {"$schema": root + "schema/event.json", "title": config.title, "base_url": base}
+    if config.languages:
+        head["language"] = config.language
+    if timeline.languages:  # the default language's file says where the others are
+        head["translations"] = {code: root + f"{local.prefix}/data/events.json"
+                                for code, local in timeline.languages.items()}
+    return _json_with_items(head, "events", (events_json_item(timeline, event) for event in timeline.events))
 
 
 def event_schema(base_url: str) -> bytes:

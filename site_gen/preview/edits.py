@@ -58,7 +58,9 @@ class PreviewBuilder(Builder):
     def take_in_place(self, changed: set[str]) -> InPlace | None:
         """Take in edits to event files that keep each event's id (and whether it is a draft): only those
         files are read again, and their events changed in place. None when the edit needs a full load."""
-        if self.last is None:
+        if self.last is None or self.last.timeline.languages:
+            # With other languages, each event has a copy per language: a full load makes them all again
+            # (from memos: only the edited file is read), and fingerprints redraw only the pages it changes.
             return None
         edits = []
         for path in changed:

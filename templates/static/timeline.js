@@ -21,8 +21,40 @@
   document.getElementById("header-search").hidden = false;
 
   function fold(text) {
-    // Case and accents do not matter: "Kyodo" finds "kyōdo".
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    // Case and accents do not matter: "Kyodo" finds "kyōdo". NFKC after: Hangul syllables come back
+    // together, and full-width letters and half-width kana read as the usual ones ("ｍｉｓｓｉｌｅ", "ﾐｻｲﾙ").
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFKC").toLowerCase();
+  }
+
+  // Korean, Japanese and Chinese script: Japanese puts no spaces between words, and Korean words carry
+  // particles ("미사일을"). A query's run of these characters is cut into words by the browser's own
+  // word segmenter (Intl.Segmenter, ICU's dictionaries: "ミサイル発射" -> ミサイル, 発射), each of which must
+  // appear; where there is none, into character bigrams (as Lucene's CJK analyzer indexes such text).
+  var CJK = /[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]+/g;
+  var segmenter = window.Intl && Intl.Segmenter ?
+    new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "word" }) : null;
+
+  function cjkWords(run) {
+    if (segmenter) {
+      return Array.from(segmenter.segment(run)).filter(function (s) { return s.isWordLike; })
+        .map(function (s) { return s.segment; });
+    }
+    if (run.length < 3) return [run];
+    var grams = [];
+    for (var i = 0; i + 2 <= run.length; i++) grams.push(run.slice(i, i + 2));
+    return grams;
+  }
+
+  function terms(query) {
+    var found = [];
+    fold(query).split(/\s+/).filter(Boolean).forEach(function (word) {
+      var rest = word.replace(CJK, function (run) {
+        found.push.apply(found, cjkWords(run));
+        return " ";
+      });
+      rest.split(" ").filter(Boolean).forEach(function (part) { found.push(part); });
+    });
+    return found.filter(function (term, i) { return found.indexOf(term) === i; });
   }
 
   function checked(name) {
@@ -51,7 +83,7 @@
   }
 
   function searchFor(query) {
-    var words = fold(query).split(/\s+/).filter(Boolean);
+    var words = terms(query);
     var found = [];
     index.forEach(function (item) {
       var score = 0;
@@ -70,13 +102,17 @@
 
   function cutAtWords(text, start, end) {
     // Widen [start, end) to whole words, so a snippet never begins or ends inside one.
-    while (start > 0 && /\S/.test(text.charAt(start - 1))) start--;
-    while (end < text.length && /\S/.test(text.charAt(end))) end++;
+    // (At most 20 characters either way: Japanese runs whole sentences without a space.)
+    var low = Math.max(0, start - 20), high = Math.min(text.length, end + 20);
+    while (start > low && /\S/.test(text.charAt(start - 1))) start--;
+    while (end < high && /\S/.test(text.charAt(end))) end++;
     return (start > 0 ? "…" : "") + text.slice(start, end).trim() + (end < text.length ? "…" : "");
   }
 
   function snippet(record, query) {
-    var word = fold(query).split(/\s+/).filter(Boolean)[0] || "";
+    var folded = fold(query).trim();
+    var word = folded.split(/\s+/)[0] || "";  // the whole first word if it is there, else its first term
+    if (fold(record.summary + " " + record.text + " " + record.sources).indexOf(word) < 0) word = terms(query)[0] || "";
     var text = record.summary;
     var at = fold(text).indexOf(word);
     if (at < 0) {
