@@ -46,7 +46,7 @@ def test_it_fails_as_a_build_would_with_every_problem(project):
 
 def test_it_draws_every_page_so_a_broken_template_fails_it(project):
     path = project.root / "templates" / "404.html"
-    path.write_text(path.read_text().replace("<h1>Page not found</h1>", "<h1>{{ no_such_variable }}</h1>"))
+    path.write_text(path.read_text().replace('<h1>{{ _("Page not found") }}</h1>', "<h1>{{ no_such_variable }}</h1>"))
     project.event("launch", sources=[ARTICLE])
     result = project.run("check")
     assert result.returncode == 1
