@@ -234,7 +234,8 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
             languages = [{"code": code, "name": language_name(default, code), "current": code == config.language,
                           "href": url.root((folders[code] + "/" if folders[code] else "") + shown),
                           "absolute": default.base_url + (folders[code] + "/" if folders[code] else "") + shown}
-                         for code in codes] if len(codes) > 1 else []
+                         for code in codes] if len(codes) > 1 and not spec.absolute_links else []
+            # (a page with absolute links, the 404, is served at any address and exists once: no alternates)
             return template(spec.template).render({
                 **shared, **spec.context, "url": url, "macros": macros_for(url), "canonical": base_url + shown,
                 "page_path": spec.path, "absolute": absolute, "languages": languages}).encode("utf-8")

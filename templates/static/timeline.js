@@ -20,10 +20,20 @@
   form.hidden = false;
   document.getElementById("header-search").hidden = false;
 
+  var folded = {};  // character -> its folded form, worked out once
+  function foldChar(c) {
+    if (!(c in folded)) {
+      var f = c.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFKC");
+      folded[c] = f.length === 1 ? f : c;  // one character for one: snippets mark matches by offset
+    }
+    return folded[c];
+  }
   function fold(text) {
     // Case and accents do not matter: "Kyodo" finds "kyōdo". NFKC after: Hangul syllables come back
     // together, and full-width letters and half-width kana read as the usual ones ("ｍｉｓｓｉｌｅ", "ﾐｻｲﾙ").
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFKC").toLowerCase();
+    // Character by character, keeping the length ("…" stays one character), so an offset found in the
+    // folded text is the same offset in the text shown.
+    return text.replace(/[^\x00-\x7f]/g, foldChar).toLowerCase();
   }
 
   // Korean, Japanese and Chinese script: Japanese puts no spaces between words, and Korean words carry
