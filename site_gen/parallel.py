@@ -116,3 +116,22 @@ def draw_into(renderer, timeline, specs: list[PageSpec], staging: Path, jobs: in
             return [problem for part in heavy_parts.get() + page_parts.get() for problem in part]
     finally:
         _SHARED = None
+
+
+def draw_and_discard(renderer, timeline, specs: list[PageSpec], extra_head: str, jobs: int) -> list:
+    """Draw every page and keep none, across `jobs` processes when there are many: the template problems
+    found. The preview checks its first build so, then draws each page again when it is asked for."""
+    if jobs <= 1 or len(specs) < PARALLEL_FROM:
+        return renderer.draw_all(timeline, specs, extra_head, _discard)
+    renderer.compile_templates()
+    parts = forked_map(_draw_and_discard, _ranges(len(specs), jobs), jobs, (renderer, timeline, specs, extra_head))
+    return [problem for part in parts for problem in part]
+
+
+def _discard(_path: str, _data: bytes) -> None:
+    pass
+
+
+def _draw_and_discard(bounds: tuple[int, int]) -> list:
+    renderer, timeline, specs, extra_head = _SHARED
+    return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], extra_head, _discard)
