@@ -191,9 +191,10 @@ class Renderer:
         return make_drawer(self.env, timeline, extra_head)
 
     def draw_all(self, timeline: Timeline, specs: list[PageSpec], extra_head: str,
-                 keep: Callable[[str, bytes], None]) -> list[Problem]:
-        """Draw each page and hand it to `keep(path, bytes)`; return the template problems found."""
-        draw = self.drawer(timeline, extra_head)
+                 keep: Callable[[str, bytes], None], draw: Callable[[PageSpec], bytes] | None = None) -> list[Problem]:
+        """Draw each page (with `draw`, a drawer of this timeline, or a new one) and hand it to
+        `keep(path, bytes)`; return the template problems found."""
+        draw = draw or self.drawer(timeline, extra_head)
         problems: list[Problem] = []
         for spec in specs:
             try:
