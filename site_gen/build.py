@@ -4,7 +4,7 @@
 timeline (`load`) and keeps what they made in its memos (cache.py); the preview keeps one alive and takes
 edits in place (preview/edits.py). The cache is consulted at three named points:
 
-1. `nothing_changed`: the manifest says every input and the output are as the last build left them
+1. `quick.look`: the manifest says every input and the output are as the last build left them
    (manifest.py): the build stops there, in milliseconds.
 2. `Builder.read_folder` and `Builder.convert_bodies`: a file read, checked or converted by an earlier
    build is not again (the memos, saved in the build cache).
@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, languages, parallel, validate
+from . import content, languages, parallel, quick, validate
 from .cache import Cache, Memo
 from .entries import Parsed, convert, copied_files, digest, folder_digest, key, read_and_parse
-from .manifest import Stored, code_version, output_status, read_inputs, trusted, unchanged
+from .manifest import Stored, output_status, trusted
 from .markup import MarkdownRenderer
 from .model import SiteConfig
 from .pages import page_specs
@@ -34,7 +34,7 @@ from .project import CONFIG_FILE, Project, load_config  # noqa: F401 - imported 
 from .render import Fingerprints, Renderer
 from .timeline import Event, Page, Timeline, make_timeline
 from .translations import words_digest
-from .write import MARKER, check_output_folder, recover, staged, write_files
+from .write import MARKER, check_output_folder, staged, write_files
 
 
 @dataclass(frozen=True)
@@ -320,31 +320,24 @@ def collector_paused():
 
 
 def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
-          jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+          jobs: int | None = None, use_cache: bool = True, looked: quick.Checked | None = None) -> BuildResult:
     """Build the whole site into `output`. On any problem, raise BuildError and leave `output` as it was.
 
     Markdown is converted, and pages drawn, in `jobs` forked processes (default: one per core) when
     the site is large; each process writes its pages straight into the new folder. With the cache,
     only files whose inputs changed are drawn; the rest are carried over from the previous output.
+    `looked`: quick.look() with the same arguments, when the caller has already taken that first look.
     """
-    started = time.perf_counter()
+    looked = looked or quick.look(project.root, output, base_url, drafts, use_cache)  # cache point 1
+    started, output, version, manifest, inputs = (looked.started, looked.output, looked.version,
+                                                  looked.manifest, looked.inputs)
+    if looked.finished:
+        return BuildResult(looked.finished["events"], looked.finished["pages"], time.perf_counter() - started,
+                           output, 0, tuple(Problem(*warning) for warning in looked.finished["warnings"]))
     jobs = jobs or os.cpu_count() or 1
-    output = output.resolve()
-    check_output_folder(output, project.root)
-    if output.parent.is_dir():
-        recover(output)  # first, so even a build that fails leaves a site killed mid-swap put back
-    version = code_version()
-    # The manifest: what the last build read and wrote. The build cache: each output file's fingerprint,
-    # and the memos of every entry parsed, checked and converted.
-    manifest = Stored(project.root, "manifest", version) if use_cache else None
+    # The build cache: each output file's fingerprint, and the memos of every entry parsed, checked and converted.
     cache = Stored(project.root, "build", version) if use_cache else None
-    options = (version, str(output), base_url, drafts)
-    if manifest:  # cache point 1; read before the build reads anything: a file saved meanwhile then differs
-        last = manifest.read()
-        inputs = read_inputs(project.root, last.get("inputs", {}))
-        if nothing_changed(manifest, last, options, inputs, output):
-            return BuildResult(last["events"], last["pages"], time.perf_counter() - started, output, 0,
-                               tuple(Problem(*warning) for warning in last.get("warnings", [])))
+    options = looked.options
     state = cache.read() if cache else {}
     builder = Builder(project, base_url, drafts, jobs=jobs)
     with collector_paused():
@@ -374,15 +367,6 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
                         "warnings": [[w.file, w.line, w.field, w.message] for w in builder.warnings]})
     return BuildResult(len(timeline.events), pages, time.perf_counter() - started, output, drawn,
                        tuple(builder.warnings))
-
-
-def nothing_changed(manifest: Stored, last: dict, options: tuple, inputs: dict, output: Path) -> bool:
-    """Whether the last build had these options and inputs, and left `output` as it is now."""
-    if not unchanged(last, options, inputs, output):
-        return False
-    if inputs != last["inputs"]:
-        manifest.write({**last, "inputs": inputs})  # new statuses, the same bytes
-    return True
 
 
 def carried_over(state: dict, prints: dict[str, str], output: Path) -> set[str]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
+import time
 from pathlib import Path
 
-from .build import Project, build
 from .problems import BuildError, UsageError
+
+# Each command imports what it needs when it runs: `site-gen --help`, and a build that finds nothing
+# changed (site_gen.quick), load neither YAML, Markdown, Jinja nor pydantic (tests/test_startup.py).
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
 
@@ -25,10 +27,22 @@ def report_problems(error: BuildError, output: Path | None = None, what: str = "
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    project = Project(Path(args.project).resolve())
-    output = Path(args.output) if args.output else project.root / "output"
-    result = build(project, output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs,
-                   use_cache=not args.no_cache)
+    from .quick import look  # noqa: PLC0415
+
+    root = Path(args.project).resolve()
+    output = Path(args.output) if args.output else root / "output"
+    looked = look(root, output, args.base_url, args.drafts, not args.no_cache)
+    if looked.finished:
+        for file, line, field, message in looked.finished["warnings"]:  # still true: nothing changed
+            print(f"{file}:{line}: warning: {field}: {message}")
+        print(f"Built {looked.finished['events']} events, {looked.finished['pages']} pages in "
+              f"{time.perf_counter() - looked.started:.2f} s (0 files drawn, the rest unchanged) → {looked.output} "
+              f"(open {looked.output / 'index.html'})")
+        return EXIT_OK
+    from .build import Project, build  # noqa: PLC0415 - the pipeline, only when there is work to do
+
+    result = build(Project(root), output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs,
+                   use_cache=not args.no_cache, looked=looked)
     for warning in result.warnings:
         print(f"{warning.file}:{warning.line}: warning: {warning.field}: {warning.message}")
     print(f"Built {result.events} events, {result.pages} pages in {result.seconds:.2f} s "
@@ -37,6 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .project import Project  # noqa: PLC0415
     from .check import run_check  # noqa: PLC0415
 
     checked = run_check(Project(Path(args.project).resolve()), args.drafts, args.links, not args.no_cache,
@@ -59,6 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .project import Project  # noqa: PLC0415
     from .preview import serve  # noqa: PLC0415 - the server's imports are only needed here
 
     serve(Project(Path(args.project).resolve()), args.host, args.port, drafts=not args.no_drafts)
@@ -66,6 +82,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .project import Project  # noqa: PLC0415
     from .scaffold import new_entry  # noqa: PLC0415
 
     project = Project(Path(args.project).resolve())
@@ -76,6 +93,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from .project import Project  # noqa: PLC0415
     from .publish import PublishError, publish  # noqa: PLC0415
 
     project = Project(Path(args.project).resolve())
@@ -95,6 +113,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .project import Project  # noqa: PLC0415
     from .importers import (InputError, Writer, check_choices, cns, is_http_url, mapping, pipeline,  # noqa: PLC0415
                             present, timelinejs)
 
@@ -215,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception:  # noqa: BLE001 - anything else is a bug in site-gen, not in the user's files
+        import traceback  # noqa: PLC0415
+
         traceback.print_exc()
         print("site-gen: internal error (a bug in site-gen, not in your files); please report it with the "
               "lines above", file=sys.stderr)

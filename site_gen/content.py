@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,8 @@ from typing import Any
 import yaml
 
 from .problems import Problem
-from .translations import translation_parts
+# Listing the files lives in files.py (a no-change build needs it without YAML); found here by the rest.
+from .files import SourceFile, display_path, leads_outside, list_files, outside_problem  # noqa: F401
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~6x faster
 
@@ -144,71 +144,6 @@ def yaml_problem(error: yaml.MarkedYAMLError, shown: str, first_line: int) -> Pr
     return Problem(shown, first_line + (mark.line if mark else 0), "", message)
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A content file found on disk, before it is read."""
-
-    path: str
-    shown: str  # relative to the project, for messages
-    signature: tuple | None  # (mtime, size, inode, ctime) in ns: unchanged means the bytes are unchanged
-    outside: bool  # a symbolic link (or a file under a linked folder) that leads outside the folder
-
-
-def list_files(folder: Path, project: Path, suffix: str = ".md") -> list[SourceFile]:
-    """Every `*.md` under `folder`, sorted by path (so builds are deterministic), names starting with "."
-    skipped (editor swap files, .git). One os.scandir pass on plain strings, which gives each file's
-    status nearly for free: at 10,000 entries, pathlib's rglob plus a stat per file took 20 times longer."""
-    found: list[tuple[tuple[str, ...], SourceFile]] = []
-    if not folder.is_dir():
-        return []
-    visited = {folder.resolve()}
-    shown_prefix = display_path(folder, project) + "/"
-
-    def walk(directory: str, parts: tuple[str, ...], through_link: bool) -> None:
-        try:
-            with os.scandir(directory) as listing:
-                entries = list(listing)
-        except OSError:
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            linked = through_link or entry.is_symlink()
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if linked:  # a linked folder is walked once: a link to a folder above would loop
-                    real = Path(entry.path).resolve()
-                    if real in visited:
-                        continue
-                    visited.add(real)
-                walk(entry.path, (*parts, entry.name), linked)
-            elif entry.name.endswith(suffix) and translation_parts(entry.name) is None:
-                # translations (`<id>.<lang>.md`) are not entries: site_gen.translations reads them
-                rel = (*parts, entry.name)
-                outside = linked and leads_outside(Path(entry.path), folder)
-                found.append((rel, SourceFile(entry.path, shown_prefix + "/".join(rel),
-                                              None if outside else _signature(entry), outside)))
-
-    walk(str(folder), (), False)
-    return [source for _, source in sorted(found, key=lambda item: item[0])]
-
-
-def _signature(entry: os.DirEntry) -> tuple | None:
-    try:
-        return signature(entry.stat())
-    except OSError:  # a broken link: reading it reports the problem
-        return None
-
-
-def signature(status: os.stat_result) -> tuple:
-    """(mtime, size, inode, ctime) in ns. ctime too: tools that keep a file's mtime (rsync -t, touch -r)
-    cannot set it."""
-    return (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
-
-
 def load_folder(folder: Path, project: Path) -> tuple[list[RawEntry], list[Problem]]:
     """Every `*.md` under `folder`, parsed (the importers' way in; builds use build.Builder, which reuses
     what it parsed before)."""
@@ -226,36 +161,6 @@ def load_folder(folder: Path, project: Path) -> tuple[list[RawEntry], list[Probl
         if problem is not None:
             problems.append(problem)
     return entries, problems
-
-
-def leads_outside(path: Path, folder: Path) -> bool:
-    """Whether `path` is, or passes through, a symbolic link to somewhere outside `folder`. Such a link
-    could publish any file the build can read (~/.ssh, /etc): it is never followed."""
-    try:
-        # Only a link can lead out, and resolving every path costs a system call per folder on the way.
-        if not path.is_symlink() and not any(p.is_symlink() for p in _between(path, folder)):
-            return False
-        return not path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # a symlink loop (RuntimeError in Python 3.11): reading it reports it
-        return False
-
-
-def _between(path: Path, folder: Path) -> list[Path]:
-    """The folders from `folder` (excluded) down to the one holding `path`."""
-    return [folder / rel for rel in path.relative_to(folder).parents if rel != Path(".")]
-
-
-def outside_problem(shown: str, folder: Path, project: Path) -> Problem:
-    where = display_path(folder, project)
-    return Problem(shown, 1, "", f"a symbolic link that leads outside {where}/: refused, not read "
-                   f"(site-gen reads only files inside {where}/); copy the file in instead")
-
-
-def display_path(path: Path, project: Path) -> str:
-    try:
-        return path.relative_to(project).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def line_of(raw: RawEntry, loc: tuple[str | int, ...]) -> int:

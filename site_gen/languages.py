@@ -9,12 +9,12 @@ the original's, and readers are told so (Event.lang, Event.body_lang).
 from __future__ import annotations
 
 import difflib
-import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import content
 from .content import RawEntry, line_of
+from .files import translation_sources  # noqa: F401 - part of this module's interface (the build lists translations here)
 from .model import EventEntry, ExportedEvent, PageEntry, SiteConfig
 from .problems import Problem
 from .timeline import Event, Page, Timeline, make_timeline
@@ -61,24 +61,6 @@ def language_name(config: SiteConfig, lang: str) -> str:
     if lang == config.language:
         return config.language_name or lang
     return config.languages[lang].name or lang
-
-
-def translation_sources(folder: Path, project: Path) -> list[content.SourceFile]:
-    """Every `<id>.<lang>.md` under `folder`, sorted (list_files, which lists entries, skips them)."""
-    found = []
-    for directory, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in files:
-            if not name.startswith(".") and translation_parts(name):
-                path = Path(directory) / name
-                try:
-                    status = content.signature(path.stat())
-                except OSError:
-                    status = None
-                outside = content.leads_outside(path, folder)
-                found.append(content.SourceFile(str(path), content.display_path(path, project),
-                                                None if outside else status, outside))
-    return sorted(found, key=lambda source: source.shown)
 
 
 def _problem(raw: RawEntry, loc: tuple, message: str) -> Problem:

@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .content import list_files, signature
-from .languages import translation_sources
+from .files import list_files, signature, translation_sources
 
 # A file changed less than this long before it was looked at may change again within the same tick of
 # the file system's clock, keeping its status: such a status is not trusted, and the bytes are read again.

@@ -77,9 +77,22 @@ def _to_html(texts: list[str]) -> list[tuple[str, str]]:
     return [convert(to_html, text) for text in texts]
 
 
+_DRAWER: tuple | None = None  # in a worker: (the _SHARED it is for, its drawer)
+
+
+def _worker_drawer(renderer, timeline, extra_head: str):
+    """One drawer for every task a worker draws, as one process drawing every page has: the cards and
+    macros it made for one range of pages serve the next (a drawer per task made them again each time)."""
+    global _DRAWER
+    if _DRAWER is None or _DRAWER[0] is not _SHARED:
+        _DRAWER = (_SHARED, renderer.drawer(timeline, extra_head))
+    return _DRAWER[1]
+
+
 def _draw_range(bounds: tuple[int, int]) -> list:
     renderer, timeline, specs, staging = _SHARED
-    return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging))
+    return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging),
+                             _worker_drawer(renderer, timeline, ""))
 
 
 def draw_into(renderer, timeline, specs: list[PageSpec], staging: Path, jobs: int) -> list:
@@ -116,3 +129,23 @@ def draw_into(renderer, timeline, specs: list[PageSpec], staging: Path, jobs: in
             return [problem for part in heavy_parts.get() + page_parts.get() for problem in part]
     finally:
         _SHARED = None
+
+
+def draw_and_discard(renderer, timeline, specs: list[PageSpec], extra_head: str, jobs: int) -> list:
+    """Draw every page and keep none, across `jobs` processes when there are many: the template problems
+    found. The preview checks its first build so, then draws each page again when it is asked for."""
+    if jobs <= 1 or len(specs) < PARALLEL_FROM:
+        return renderer.draw_all(timeline, specs, extra_head, _discard)
+    renderer.compile_templates()
+    parts = forked_map(_draw_and_discard, _ranges(len(specs), jobs), jobs, (renderer, timeline, specs, extra_head))
+    return [problem for part in parts for problem in part]
+
+
+def _discard(_path: str, _data: bytes) -> None:
+    pass
+
+
+def _draw_and_discard(bounds: tuple[int, int]) -> list:
+    renderer, timeline, specs, extra_head = _SHARED
+    return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], extra_head, _discard,
+                             _worker_drawer(renderer, timeline, extra_head))

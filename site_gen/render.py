@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import i18n
+from . import i18n, parallel
 from .dates import date_text, short_date, when_texts, year_text
 from .kinds import TERM_KINDS, tag_name
 from .languages import all_languages, language_name, prefix_of
@@ -258,6 +258,7 @@ class Renderer:
         self._specs: list[PageSpec] = []  # the pages of the last render
         self._site_key = ""  # the site-wide inputs of the last render
         self.rendered_last = 0  # pages the last render drew or left to draw when asked for: those that may differ
+        self.jobs = 1  # processes for drawing every page of a lazy render (the preview's first, before its threads)
 
     def compile_templates(self) -> None:
         """Compile every template now, so processes forked next share them instead of each compiling its
@@ -272,9 +273,10 @@ class Renderer:
         return make_drawer(self.env, timeline, extra_head, self.language)
 
     def draw_all(self, timeline: Timeline, specs: list[PageSpec], extra_head: str,
-                 keep: Callable[[str, bytes], None]) -> list[Problem]:
-        """Draw each page and hand it to `keep(path, bytes)`; return the template problems found."""
-        draw = self.drawer(timeline, extra_head)
+                 keep: Callable[[str, bytes], None], draw: Callable[[PageSpec], bytes] | None = None) -> list[Problem]:
+        """Draw each page (with `draw`, a drawer of this timeline, or a new one) and hand it to
+        `keep(path, bytes)`; return the template problems found."""
+        draw = draw or self.drawer(timeline, extra_head)
         problems: list[Problem] = []
         for spec in specs:
             try:
@@ -347,7 +349,16 @@ class Renderer:
                 result[spec.path] = Deferred(self._draw_or_report, draw, spec)
             else:
                 drawn.append(spec)
-        problems = self.draw_all(timeline, drawn, extra_head, result.__setitem__)
+        if lazy and drawn:
+            # The preview: every page is drawn now, so that a template failing anywhere is reported at once,
+            # but none is kept (at 10,000 events their bytes were ~300 MB of the preview's memory, and the
+            # cards shared while drawing them all more): each is drawn again when asked for, in
+            # milliseconds, by a drawer of its own. With `jobs`, forked workers do the drawing now.
+            problems = parallel.draw_and_discard(self, timeline, drawn, extra_head, self.jobs)
+            later = self.drawer(timeline, extra_head)
+            result.update((spec.path, Deferred(self._draw_or_report, later, spec)) for spec in drawn)
+        else:
+            problems = self.draw_all(timeline, drawn, extra_head, result.__setitem__)
         if problems:
             raise BuildError(problems)
         self.rendered_last = len(todo)

@@ -94,10 +94,10 @@ class Preview:
     def run(self) -> None:
         # The first build reads every entry, in forked workers when there are many. Later rebuilds run
         # beside the server's threads, where forking is unsafe; they read only what changed anyway.
-        self.builder.jobs = os.cpu_count() or 1
+        self.builder.jobs = self.builder.renderer.jobs = os.cpu_count() or 1
         self.watcher.inputs = read_inputs(self.project.root, {})  # before the build reads anything
         self.rebuild()
-        self.builder.jobs = 1
+        self.builder.jobs = self.builder.renderer.jobs = 1
         self.watcher.collect()
         server = PreviewServer(self)
         try:
