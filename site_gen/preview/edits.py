@@ -7,6 +7,13 @@ a tag, a place, a link) is checked against the other entries, then the timeline 
 events in memory (when the links are as they were, only the moved events' places: moved_in_timeline)
 and every page is drawn again. Anything else (a new, deleted or broken entry, a template or config
 edit, or a previous build that failed) loads everything again, as a build does.
+
+On a site in several languages each event has a copy in each (timeline.languages). An edit to an entry,
+or to its translations (`<id>.<lang>.md` created, changed or deleted), that keeps the lists as they are
+is taken in place in every language: the translations are checked again against the original as it is
+now (so a stale one is noticed, and one brought up to date is not), each copy given its words, and only
+the pages showing a copy whose keys changed are drawn. One that moves an event loads everything again,
+as does a translation with a problem (the full load reports it with every other).
 """
 from __future__ import annotations
 
@@ -146,12 +153,12 @@ class PreviewBuilder(Builder):
         text, problem = content.read_text(path, shown)
         if problem:
             return False
-        key = (shown, digest(text))
-        parsed = self.cache.parsed.get(key) or parse(text, shown)
+        memo_key = (shown, digest(text))
+        parsed = self.cache.parsed.get(memo_key) or parse(text, shown)
         if parsed.raw is None:
             return False
-        self.cache.parsed[key] = parsed
-        self.cache.parsed.used.add(key)
+        self.cache.parsed[memo_key] = parsed
+        self.cache.parsed.used.add(memo_key)
         return parsed
 
     def _apply_local(self, local: list) -> tuple[frozenset[Event], frozenset[Event]]:
@@ -161,10 +168,9 @@ class PreviewBuilder(Builder):
         last = self.last
         config = last.timeline.config
         front_changed, body_changed = set(), set()
-        copies = {lang: {} for lang in config.languages}  # only the languages' events edited are looked up
         wanted = {(lang, event.id) for lang, event, _, _ in local}
-        for lang, timeline in last.timeline.languages.items():
-            copies[lang] = {e.id: e for e in timeline.events if (lang, e.id) in wanted}
+        copies = {lang: {e.id: e for e in timeline.events if (lang, e.id) in wanted}  # lang -> id -> its copy
+                  for lang, timeline in last.timeline.languages.items()}
         for lang, event, item, translation in local:
             copy = copies[lang][event.id]
             old = self.translations.pop((lang, "event", event.id), None)
