@@ -220,7 +220,7 @@ def saved(server, path, text: str, expect: str = "Built 2 events") -> str:
     after = len(server.lines)
     path.write_text(text, encoding="utf-8")
     server.wait_for_line(expect, after=after)
-    return next(line for line in server.lines[after:] if expect in line)
+    return next(line for line in server.lines[after:] if expect in line)  # (fixture: no "Caught up" line now)
 
 
 def pages_changed(line: str) -> int:
@@ -233,6 +233,13 @@ def three_languages(project):
     from test_i18n import make_site  # noqa: PLC0415
     make_site(project)
     running = PreviewProcess(project)
+    # The watcher is live once it reports a save; its first idle moment (within half a second) then
+    # catches up with the files written before it started, the fixture's, loading everything: the edits
+    # of the tests come after it.
+    path = project.root / "content/events/talks.md"
+    path.write_bytes(path.read_bytes())
+    running.wait_for_line("Changed talks.md")
+    time.sleep(1.5)
     yield running
     running.stop()
 
@@ -259,7 +266,7 @@ def test_an_edited_translation_is_taken_in_place_and_redraws_only_its_pages(proj
     assert "북한이 동해상으로" not in fetched(server, "/ja/")[1]
 
 
-def test_an_edited_original_makes_its_translations_stale_in_place(project, three_languages):
+def test_an_edited_original_makes_its_translations_stale_in_place_and_a_moved_one_is_remade_from_memory(project, three_languages):
     from test_i18n import ko  # noqa: PLC0415
     server = three_languages
     stale = ko("The original has changed since this translation.")
@@ -273,10 +280,31 @@ def test_an_edited_original_makes_its_translations_stale_in_place(project, three
     line = saved(server, path, text)  # put back as it was: the translation is current again
     assert line.endswith("in place)"), line
     assert stale not in fetched(server, "/ko/events/launch/")[1]
-    # A date that moves the event remakes the lists in every language: that still loads everything.
-    line = saved(server, path, text.replace("date: '2026-01-04'", "date: '2026-01-03'"))
+    # A link taken away: the Korean page of the event responded to no longer lists the response; each
+    # language's timeline is made again from memory.
+    talks = project.root / "content/events/talks.md"
+    response = ko("(a response to this event)")
+    assert response in fetched(server, "/ko/events/launch/")[1]
+    line = saved(server, talks, talks.read_text(encoding="utf-8").replace("responds_to:\n- launch\n", ""))
+    assert line.endswith("timeline remade from memory)"), line
+    assert response not in fetched(server, "/ko/events/launch/")[1]
+    # A date that moves the event (after talks, no longer a response to it): each language's timeline
+    # is made again from memory.
+    def launch_first(path: str) -> bool:  # whether `launch` comes before `talks` on the page
+        page = fetched(server, path)[1]
+        return page.index("/events/launch/") < page.index("/events/talks/")
+    before = launch_first("/ko/chronological/"), launch_first("/ja/chronological/")
+    line = saved(server, path, text.replace("date: '2026-01-04'", "date: '2026-02-03'"))  # after talks
+    assert line.endswith("timeline remade from memory)"), line
+    assert "2026년 2월 3일" in fetched(server, "/ko/events/launch/")[1]
+    assert (launch_first("/ko/chronological/"), launch_first("/ja/chronological/")) == (not before[0], not before[1])
+    # A new entry loads everything, in every language.
+    after = len(server.lines)
+    project.event("added", date="2026-03-01", title="An added event")
+    server.wait_for_line("Built 3 events", after=after)
+    line = next(line for line in server.lines[after:] if "Built 3 events" in line)
     assert line.endswith("the rest unchanged)"), line
-    assert "2026년 1월 3일" in fetched(server, "/ko/events/launch/")[1]
+    assert "An added event" in fetched(server, "/ko/events/added/")[1]
 
 
 def test_a_broken_translation_is_reported_and_fixing_it_clears_the_error(project, three_languages):

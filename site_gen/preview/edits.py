@@ -12,8 +12,9 @@ On a site in several languages each event has a copy in each (timeline.languages
 or to its translations (`<id>.<lang>.md` created, changed or deleted), that keeps the lists as they are
 is taken in place in every language: the translations are checked again against the original as it is
 now (so a stale one is noticed, and one brought up to date is not), each copy given its words, and only
-the pages showing a copy whose keys changed are drawn. One that moves an event loads everything again,
-as does a translation with a problem (the full load reports it with every other).
+the pages showing a copy whose keys changed are drawn. One that moves an event does the same, then makes
+each language's timeline again from its copies as the default one is. A translation with a problem
+loads everything again (the full load reports it with every other).
 """
 from __future__ import annotations
 
@@ -82,9 +83,8 @@ class PreviewBuilder(Builder):
             if edit is None:
                 return None
             edits.append(edit)
-        reshaped = any(selected_by(entry) != selected_by(event.entry) for event, _, entry in edits)
-        if reshaped and languages_on:
-            return None  # each language's lists would be made again: a full load does that
+        moved = {event for event, _, entry in edits if selected_by(entry) != selected_by(event.entry)}
+        reshaped = bool(moved)
         if self._cross_problems(edits, reshaped):
             return None  # a full load reports them, with every other problem there is
         if self.convert_bodies([parsed for _, parsed, _ in edits], self.last.timeline.config.trusted_html):
@@ -92,12 +92,21 @@ class PreviewBuilder(Builder):
         local = self._local_edits(edits, translated) if languages_on else []
         if local is None:
             return None
+        relinked = any(event.entry.responds_to != entry.responds_to for event, _, entry in edits)
+        in_languages = self.last.timeline.languages
+        # The moved events' copies in each language, with their entries before the edit.
+        moved_ids = {event.id for event in moved}
+        moved_copies = {lang: {e: e.entry for e in timeline.events if e.id in moved_ids}
+                        for lang, timeline in in_languages.items()} if moved else {}
         taken = self._apply(edits, reshaped)
         if not local:
             return taken
-        front_changed, body_changed = self._apply_local(local)
+        front_changed, body_changed = self._apply_local(local, in_languages)
+        if reshaped:  # each language's timeline made again from its copies, as the default one was
+            taken.timeline.languages = {lang: _reshaped(timeline, moved_copies[lang], relinked)
+                                        for lang, timeline in in_languages.items()}
         return InPlace(taken.timeline, taken.front_changed | front_changed, taken.body_changed | body_changed,
-                       False)
+                       reshaped)
 
     def _translation_edit(self, path: str) -> tuple[str, str] | None:
         """(language, event id) of a translation file of a known event, in one of the site's languages; None
@@ -161,7 +170,7 @@ class PreviewBuilder(Builder):
         self.cache.parsed.used.add(memo_key)
         return parsed
 
-    def _apply_local(self, local: list) -> tuple[frozenset[Event], frozenset[Event]]:
+    def _apply_local(self, local: list, in_languages: dict[str, Timeline]) -> tuple[frozenset[Event], frozenset[Event]]:
         """Each event's copy in each language given its translation's words as they are now (in place: the
         lists holding it stay as they are), its keys, and the warning if the translation is stale. The
         copies whose front matter and whose body changed."""
@@ -170,7 +179,7 @@ class PreviewBuilder(Builder):
         front_changed, body_changed = set(), set()
         wanted = {(lang, event.id) for lang, event, _, _ in local}
         copies = {lang: {e.id: e for e in timeline.events if (lang, e.id) in wanted}  # lang -> id -> its copy
-                  for lang, timeline in last.timeline.languages.items()}
+                  for lang, timeline in in_languages.items()}
         for lang, event, item, translation in local:
             copy = copies[lang][event.id]
             old = self.translations.pop((lang, "event", event.id), None)
@@ -266,6 +275,17 @@ class PreviewBuilder(Builder):
         config = last.timeline.config
         return any(validate.cross_problems(ids[event_id], event_id, ids, dates, set(), config, content_dir)
                    for event_id in sorted(to_check))  # the edited events, and those that respond to them
+
+
+def _reshaped(timeline: Timeline, before: dict[Event, object], relinked: bool) -> Timeline:
+    """A language's timeline after its copies of moved events were given their new entries (`before`:
+    their entries until then): made again when links changed, else only the moved copies put in place."""
+    if relinked:
+        made = make_timeline(timeline.config, list(timeline.events), timeline.pages)
+    else:
+        made = moved_in_timeline(timeline, before)
+    made.lang, made.prefix = timeline.lang, timeline.prefix
+    return made
 
 
 class _Overlay(Mapping):
