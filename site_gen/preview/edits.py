@@ -205,6 +205,7 @@ class PreviewBuilder(Builder):
             if before is None or before[1] != body_key:
                 body_changed.add(copy)
             last.event_keys[copy.key] = (front_key, body_key)
+        self.warnings.sort(key=lambda warning: warning.file)  # in the order a full load finds them
         return frozenset(front_changed), frozenset(body_changed)
 
     def _read_edit(self, path: str) -> tuple[Event, Parsed, object] | None:
