@@ -66,7 +66,8 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
     {kind: {"latencies": [s], "rebuilds": [s, as the server logged them], "page_loads": [s, from the
     reload's start to the page's load event]}}. Saves are a second apart, as an
     editor's are at the quickest: the server tidies its memory when idle, between them."""
-    entries = [path for path in sorted((folder / "content" / "events").glob("*.md")) if not translation_parts(path.name)]
+    entries = [path for path in sorted((folder / "content" / "events").glob("*.md"))
+               if not translation_parts(path.name)]
     # The middle entry; on a site in several languages, the middle one translated into Korean.
     translated = [path for path in entries if path.with_suffix(".ko.md").exists()] or entries
     target = translated[len(translated) // 2]
@@ -88,7 +89,8 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
                     marker = f"Latency marker {kind} {attempt}."
                     saved = time.time()
                     files[kind].write_text(edited(originals[files[kind]], kind, marker, attempt), encoding="utf-8")
-                    page.locator(".body" if kind in ("body", "translation") else "h1", has_text=marker).wait_for(timeout=60000)
+                    shown = page.locator(".body" if kind in ("body", "translation") else "h1", has_text=marker)
+                    shown.wait_for(timeout=60000)
                     # Playwright polls less and less often (up to every 500 ms) while it waits, so the
                     # moment it notices is not the moment the page changed: the reloaded page's own clock
                     # says when it had loaded (the same system clock as time.time()).

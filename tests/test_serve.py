@@ -266,7 +266,8 @@ def test_an_edited_translation_is_taken_in_place_and_redraws_only_its_pages(proj
     assert "북한이 동해상으로" not in fetched(server, "/ja/")[1]
 
 
-def test_an_edited_original_makes_its_translations_stale_in_place_and_a_moved_one_is_remade_from_memory(project, three_languages):
+def test_an_edited_original_makes_its_translations_stale_in_place_and_a_moved_one_is_remade(project,
+                                                                                            three_languages):
     from test_i18n import ko  # noqa: PLC0415
     server = three_languages
     stale = ko("The original has changed since this translation.")

@@ -191,7 +191,9 @@ class PreviewBuilder(Builder):
                 setattr(copy, name, value)
             front_key, body_key = last.event_keys[event.id]
             if item is not None:
-                front_key, body_key = key(front_key.hex(), item.front_key.hex()), key(body_key.hex(), item.body_key.hex())
+                # as Builder.add_languages keys it: the original's with its translation's
+                front_key = key(front_key.hex(), item.front_key.hex())
+                body_key = key(body_key.hex(), item.body_key.hex())
                 self.translations[(lang, "event", event.id)] = translation
                 self.translation_files[translation.file] = item
                 if not translation.current:
