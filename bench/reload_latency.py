@@ -2,6 +2,8 @@
 
     python bench/reload_latency.py                 # the bundled timeline
     python bench/reload_latency.py --events 1000   # a synthetic corpus (bench/corpus.py)
+    python bench/reload_latency.py --events 1000 --languages --kind translation body
+                                                   # in three languages: a Korean translation's edits too
 
 Starts a real preview server on loopback and drives Debian's Chromium with Playwright. Prints
 the median, minimum and maximum of several edits, and the server's own rebuild times.
@@ -25,6 +27,9 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import REPO, make_corpus  # noqa: E402
 
+sys.path.insert(0, str(REPO))
+from site_gen.translations import translation_parts  # noqa: E402
+
 
 def start_server(folder: Path) -> tuple[subprocess.Popen, list[str], str]:
     with socket.socket() as sock:
@@ -46,8 +51,8 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, list[str], str]:
 def edited(original: str, kind: str, marker: str, attempt: int) -> str:
     """The entry with `marker` in its body ("body"), in its title ("title": the front matter changes, the
     timeline's shape does not), or in its title with its date moved within its day ("date": the shape
-    changes, so the preview loads everything again)."""
-    if kind == "body":
+    changes, so the preview loads everything again); "translation": the body of its Korean translation."""
+    if kind in ("body", "translation"):
         return original.replace("\n---\n", f"\n---\n{marker}\n\n", 1)
     text = re.sub(r"^title: (.*)$", lambda m: f"title: {marker} {m[1]}", original, count=1, flags=re.M)
     if kind == "date":
@@ -61,9 +66,13 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
     {kind: {"latencies": [s], "rebuilds": [s, as the server logged them], "page_loads": [s, from the
     reload's start to the page's load event]}}. Saves are a second apart, as an
     editor's are at the quickest: the server tidies its memory when idle, between them."""
-    entries = sorted((folder / "content" / "events").glob("*.md"))
-    target = entries[len(entries) // 2]
-    original = target.read_text(encoding="utf-8")
+    entries = [path for path in sorted((folder / "content" / "events").glob("*.md"))
+               if not translation_parts(path.name)]
+    # The middle entry; on a site in several languages, the middle one translated into Korean.
+    translated = [path for path in entries if path.with_suffix(".ko.md").exists()] or entries
+    target = translated[len(translated) // 2]
+    files = {kind: target.with_suffix(".ko.md") if kind == "translation" else target for kind in kinds}
+    originals = {path: path.read_text(encoding="utf-8") for path in files.values()}
     process, lines, url = start_server(folder)
     results = {}
     try:
@@ -71,16 +80,17 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                                  args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page()
-            page.goto(f"{url}events/{target.stem}/")
             for kind in kinds:
+                page.goto(f"{url}{'ko/' if kind == 'translation' else ''}events/{target.stem}/")
                 latencies, page_loads = [], []
                 logged = len(lines)
                 for attempt in range(edits):
                     page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()")
                     marker = f"Latency marker {kind} {attempt}."
                     saved = time.time()
-                    target.write_text(edited(original, kind, marker, attempt), encoding="utf-8")
-                    page.locator(".body" if kind == "body" else "h1", has_text=marker).wait_for(timeout=60000)
+                    files[kind].write_text(edited(originals[files[kind]], kind, marker, attempt), encoding="utf-8")
+                    shown = page.locator(".body" if kind in ("body", "translation") else "h1", has_text=marker)
+                    shown.wait_for(timeout=60000)
                     # Playwright polls less and less often (up to every 500 ms) while it waits, so the
                     # moment it notices is not the moment the page changed: the reloaded page's own clock
                     # says when it had loaded (the same system clock as time.time()).
@@ -93,9 +103,12 @@ def measure(folder: Path, edits: int, kinds: tuple[str, ...] = ("body",)) -> dic
                 rebuilds = [float(m.group(1)) for line in lines[logged:]
                             if line.startswith("Changed") and (m := re.search(r"Built \d+ events in ([\d.]+) s", line))]
                 results[kind] = {"latencies": latencies, "rebuilds": rebuilds, "page_loads": page_loads}
+                files[kind].write_text(originals[files[kind]], encoding="utf-8")
+                time.sleep(1.0)
             browser.close()
     finally:
-        target.write_text(original, encoding="utf-8")
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")
         memory = server_memory(process.pid)
         process.terminate()
         process.wait(timeout=10)
@@ -117,13 +130,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=0, help="synthetic corpus size (0: the bundled timeline)")
     parser.add_argument("--edits", type=int, default=7)
-    parser.add_argument("--kind", choices=["body", "title", "date"], nargs="+", default=["body", "title", "date"],
-                        help="what the edits change (default: each in turn)")
+    parser.add_argument("--languages", action="store_true", help="the corpus in English, Korean and Japanese")
+    parser.add_argument("--kind", choices=["body", "title", "date", "translation"], nargs="+",
+                        default=["body", "title", "date"],
+                        help="what the edits change (default: each in turn but translation, which needs --languages)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "site"
         if args.events:
-            make_corpus(folder, args.events)
+            make_corpus(folder, args.events, languages=args.languages)
         else:
             shutil.copytree(REPO, folder, ignore=shutil.ignore_patterns(".git", ".venv", "output", "__pycache__"))
         result = measure(folder, args.edits, tuple(args.kind))

@@ -79,6 +79,7 @@ class Builder:
         self.copied: dict[str, bytes] = {}  # static files and media, as the last full render read them
         self.warnings: list[Problem] = []  # the last load's (stale translations)
         self.translations: dict[tuple[str, str, str], languages.Translation] = {}  # (lang, kind, id) ->
+        self.translation_files: dict[str, Parsed] = {}  # the last load's translations, parsed, by file
 
     def load(self) -> tuple[Timeline, str, dict[str, tuple[bytes, bytes]]]:
         """config → read → validate → convert → timeline; raise BuildError with every problem found.
@@ -129,6 +130,7 @@ class Builder:
         config = timeline.config
         self.warnings = []
         self.translations = {}
+        self.translation_files = {}
         if not config.languages:
             return []
         events = {v.id: v.raw for v in valid_events}
@@ -154,6 +156,7 @@ class Builder:
         if problems:
             raise BuildError(problems)
         html = {file: self.cache.html[(config.trusted_html, item.body_key)] for file, item in parsed.items()}
+        self.translation_files = parsed
         page_words = []
         originals = list(event_keys.items())
         for code in config.languages:

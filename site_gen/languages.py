@@ -218,6 +218,21 @@ def localized_entry(entry: EventEntry, words: dict) -> EventEntry:
     return entry.model_copy(update=update) if update else entry
 
 
+def localized_words(event: Event, translation: Translation | None, body_html: str | None, source_lang: str) -> dict:
+    """What an event in another language holds besides its id, file and links: the translation's words
+    (`body_html`: its body converted) or, where it gives none, the original's, with the language they are in.
+    Also used by the preview to change an event's copy in a language in place (preview/edits.py)."""
+    if translation is None:
+        return {"entry": event.entry, "body_html": event.body_html, "body_markdown": event.body_markdown,
+                "lang": source_lang, "body_lang": source_lang, "translation": None}
+    has_body = bool(translation.body.strip())
+    return {"entry": localized_entry(event.entry, translation.front),
+            "body_html": body_html if has_body else event.body_html,
+            "body_markdown": translation.body if has_body else event.body_markdown, "lang": "",
+            "body_lang": "" if has_body or not event.body_markdown.strip() else source_lang,
+            "translation": translation}
+
+
 def localized(timeline: Timeline, lang: str, translations: dict[str, Translation],
               page_translations: dict[str, Translation], html: dict[str, str]) -> Timeline:
     """`timeline` in `lang`: each event (and free page) with its translation's words, or the original's
@@ -227,17 +242,8 @@ def localized(timeline: Timeline, lang: str, translations: dict[str, Translation
     events = []
     for event in timeline.events:
         translation = translations.get(event.id)
-        if translation is None:
-            local = Event(event.id, event.file, event.entry, event.body_html, event.body_markdown,
-                          lang=source_lang, body_lang=source_lang, key=f"{lang}:{event.id}")
-        else:
-            has_body = bool(translation.body.strip())
-            local = Event(event.id, event.file, localized_entry(event.entry, translation.front),
-                          html[translation.file] if has_body else event.body_html,
-                          translation.body if has_body else event.body_markdown,
-                          body_lang="" if has_body or not event.body_markdown.strip() else source_lang,
-                          translation=translation, key=f"{lang}:{event.id}")
-        events.append(local)
+        words = localized_words(event, translation, html.get(translation.file) if translation else None, source_lang)
+        events.append(Event(event.id, event.file, key=f"{lang}:{event.id}", **words))
     pages = []
     for page in timeline.pages:
         translation = page_translations.get(page.slug)

@@ -344,7 +344,8 @@ class Renderer:
         draw = self.drawer(timeline, extra_head) if pages_too else None
         for spec in todo:
             if lazy and spec.make is not None:
-                result[spec.path] = Deferred(self._make, spec.make)  # data files: made when first asked for
+                # data files: made when first asked for, in their page's language
+                result[spec.path] = Deferred(self._make, spec.make, spec.lang or self.language)
             elif pages_too:
                 result[spec.path] = Deferred(self._draw_or_report, draw, spec)
             else:
@@ -366,8 +367,10 @@ class Renderer:
         self._cache = {spec.path: (prints[spec.path], result[spec.path]) for spec in specs}  # gone pages drop out
         return {spec.path: result[spec.path] for spec in specs}
 
-    def _make(self, make: Callable[[], bytes]) -> bytes:
-        with i18n.using(self.language):  # made later, perhaps in the server's thread: in this language
+    def _make(self, make: Callable[[], bytes], language: str) -> bytes:
+        # Made later, perhaps in the server's thread: in the file's language (a Korean feed's dates in
+        # Korean), which the drawing that would have set it is not there to set.
+        with i18n.using(language):
             return make()
 
     def _draw_or_report(self, draw: Callable[[PageSpec], bytes], spec: PageSpec) -> bytes:

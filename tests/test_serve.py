@@ -203,3 +203,143 @@ def test_a_save_made_while_the_watcher_starts_is_not_lost(project):
         assert b"After." in body_within(running, "/events/launch/", b"After.", seconds=5)
     finally:
         running.stop()
+
+
+# A site in three languages (test_i18n.make_site): `launch` translated into Korean and Japanese, `talks` not.
+
+def fetched(server, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(server.url(path), timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def saved(server, path, text: str, expect: str = "Built 2 events") -> str:
+    """Write `text` to `path` and return the server's log line for the rebuild it gives."""
+    after = len(server.lines)
+    path.write_text(text, encoding="utf-8")
+    server.wait_for_line(expect, after=after)
+    return next(line for line in server.lines[after:] if expect in line)  # (fixture: no "Caught up" line now)
+
+
+def pages_changed(line: str) -> int:
+    import re  # noqa: PLC0415
+    return int(re.search(r"\((\d+) pages changed", line).group(1))
+
+
+@pytest.fixture
+def three_languages(project):
+    from test_i18n import make_site  # noqa: PLC0415
+    make_site(project)
+    running = PreviewProcess(project)
+    # The watcher is live once it reports a save; its first idle moment (within half a second) then
+    # catches up with the files written before it started, the fixture's, loading everything: the edits
+    # of the tests come after it.
+    path = project.root / "content/events/talks.md"
+    path.write_bytes(path.read_bytes())
+    running.wait_for_line("Changed talks.md")
+    time.sleep(1.5)
+    yield running
+    running.stop()
+
+
+def test_an_edited_translation_is_taken_in_place_and_redraws_only_its_pages(project, three_languages):
+    server = three_languages
+    path = project.root / "content/events/launch.ko.md"
+    text = path.read_text(encoding="utf-8")
+    talks_before = fetched(server, "/ko/events/talks/")[1]
+    line = saved(server, path, text.replace("떨어졌다", "낙하했다"))
+    # "in place": only the file saved was read, no timeline made again (a full load says "the rest unchanged")
+    assert line.endswith("in place)"), line
+    # Its Korean page and the Korean files that hold its body (2 feeds, 2 of its category, 3 exports, the
+    # search index): 9 of the site's ~90.
+    assert 0 < pages_changed(line) <= 9, line
+    assert "낙하했다" in fetched(server, "/ko/events/launch/")[1]
+    assert "낙하했다" not in fetched(server, "/events/launch/")[1] + fetched(server, "/ja/events/launch/")[1]
+    assert fetched(server, "/ko/events/talks/")[1] == talks_before
+
+    # A translated title is shown on every Korean page listing the event, and only there.
+    line = saved(server, path, text.replace("title: 북한, 동해상으로", "title: 북한이 동해상으로"))
+    assert line.endswith("in place)"), line
+    assert "북한이 동해상으로" in fetched(server, "/ko/")[1]
+    assert "북한이 동해상으로" not in fetched(server, "/ja/")[1]
+
+
+def test_an_edited_original_makes_its_translations_stale_in_place_and_a_moved_one_is_remade(project,
+                                                                                            three_languages):
+    from test_i18n import ko  # noqa: PLC0415
+    server = three_languages
+    stale = ko("The original has changed since this translation.")
+    path = project.root / "content/events/launch.md"
+    text = path.read_text(encoding="utf-8")
+    assert stale not in fetched(server, "/ko/events/launch/")[1]
+    line = saved(server, path, text.replace("fell into the East Sea.", "fell into the East Sea, the JCS said."))
+    assert line.endswith("in place)"), line
+    assert stale in fetched(server, "/ko/events/launch/")[1]
+    assert "the JCS said." in fetched(server, "/events/launch/")[1]
+    line = saved(server, path, text)  # put back as it was: the translation is current again
+    assert line.endswith("in place)"), line
+    assert stale not in fetched(server, "/ko/events/launch/")[1]
+    # A link taken away: the Korean page of the event responded to no longer lists the response; each
+    # language's timeline is made again from memory.
+    talks = project.root / "content/events/talks.md"
+    response = ko("(a response to this event)")
+    assert response in fetched(server, "/ko/events/launch/")[1]
+    line = saved(server, talks, talks.read_text(encoding="utf-8").replace("responds_to:\n- launch\n", ""))
+    assert line.endswith("timeline remade from memory)"), line
+    assert response not in fetched(server, "/ko/events/launch/")[1]
+    # A date that moves the event (after talks, no longer a response to it): each language's timeline
+    # is made again from memory.
+    def launch_first(path: str) -> bool:  # whether `launch` comes before `talks` on the page
+        page = fetched(server, path)[1]
+        return page.index("/events/launch/") < page.index("/events/talks/")
+    before = launch_first("/ko/chronological/"), launch_first("/ja/chronological/")
+    line = saved(server, path, text.replace("date: '2026-01-04'", "date: '2026-02-03'"))  # after talks
+    assert line.endswith("timeline remade from memory)"), line
+    assert "2026년 2월 3일" in fetched(server, "/ko/events/launch/")[1]
+    assert (launch_first("/ko/chronological/"), launch_first("/ja/chronological/")) == (not before[0], not before[1])
+    # A new entry loads everything, in every language.
+    after = len(server.lines)
+    project.event("added", date="2026-03-01", title="An added event")
+    server.wait_for_line("Built 3 events", after=after)
+    line = next(line for line in server.lines[after:] if "Built 3 events" in line)
+    assert line.endswith("the rest unchanged)"), line
+    assert "An added event" in fetched(server, "/ko/events/added/")[1]
+
+
+def test_a_broken_translation_is_reported_and_fixing_it_clears_the_error(project, three_languages):
+    server = three_languages
+    path = project.root / "content/events/launch.ko.md"
+    text = path.read_text(encoding="utf-8")
+    saved(server, path, text.replace("reviewed: false\n", "reviewed: false\ndate: 2026-01-05\n"),
+          expect="Build failed")
+    status, page = fetched(server, "/ko/events/launch/")
+    assert status == 500
+    assert "content/events/launch.ko.md:5: date: &#x27;date&#x27; is a fact" in page, page
+    line = saved(server, path, text.replace("떨어졌다", "낙하했다"))
+    status, page = fetched(server, "/ko/events/launch/")
+    assert status == 200 and "낙하했다" in page
+    line = saved(server, path, text)  # and the next edit is taken in place again
+    assert line.endswith("in place)"), line
+
+
+def test_a_translation_created_and_deleted_is_taken_in_place(project, three_languages):
+    from test_i18n import digest_of, ko  # noqa: PLC0415
+    server = three_languages
+    missing = ko("Not yet translated: shown in its original language.")
+    assert missing in fetched(server, "/ko/events/talks/")[1]
+    path = project.root / "content/events/talks.ko.md"
+    line = saved(server, path, f'---\ntranslated_from: "{digest_of(project.root / "content/events/talks.md")}"\n'
+                 "machine_assisted: true\nreviewed: false\ntitle: 판문점 회담\n---\n양측이 만났다.\n")
+    assert line.endswith("in place)"), line
+    page = fetched(server, "/ko/events/talks/")[1]
+    assert "<h1>판문점 회담</h1>" in page and "양측이 만났다." in page and missing not in page
+    assert "판문점 회담" not in fetched(server, "/ja/events/talks/")[1]
+    after = len(server.lines)
+    path.unlink()
+    server.wait_for_line("Built 2 events", after=after)
+    line = next(line for line in server.lines[after:] if "Built 2 events" in line)
+    assert line.endswith("in place)"), line
+    page = fetched(server, "/ko/events/talks/")[1]
+    assert missing in page and "판문점 회담" not in page
