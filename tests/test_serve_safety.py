@@ -20,8 +20,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><rect width="1" height="1"/></svg>\n'
 
 
-@pytest.fixture
-def site(project):
+def make_site(project):
     project.event("launch", date="2026-01-04T07:50+09:00", body="The launch.")
     project.event("reply", date="2026-01-05", category="response", responds_to=["launch"])
     path = project.root / "content/events/launch.md"
@@ -33,8 +32,24 @@ def site(project):
 
 
 @pytest.fixture
+def site(project):
+    return make_site(project)
+
+
+@pytest.fixture
 def preview(site):
+    """The preview of this test's own site, for a test that edits it."""
     running = PreviewProcess(site)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_preview(tmp_path_factory):
+    """One preview of the same site for the tests that only ask it (starting one takes a build)."""
+    from conftest import SiteProject  # noqa: PLC0415
+
+    running = PreviewProcess(make_site(SiteProject(tmp_path_factory.mktemp("shared-preview") / "site")))
     yield running
     running.stop()
 
@@ -68,17 +83,22 @@ def test_listening_on_all_interfaces_warns(site):
 
 
 def test_loopback_by_default_and_no_warning(site):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "site_gen", "serve", "--port", str(port)], cwd=site.root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    for attempt in range(5):  # a port free when asked may be taken by another worker's server meanwhile
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "site_gen", "serve", "--port", str(port)],
+                                   cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = process.stdout.readline()
-        assert line.startswith("Built 2 events") or "Serving" in line
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
             if any(c.laddr.port == port for c in _listening()):
                 break
             time.sleep(0.05)
+        if process.poll() is None or attempt == 4:
+            break
+        _, err = process.communicate(timeout=10)
+        assert f"port {port} on 127.0.0.1 is in use" in err, err
+    try:
+        assert line.startswith("Built 2 events") or "Serving" in line
         addresses = {c.laddr.ip for c in _listening() if c.laddr.port == port}
         assert addresses == {"127.0.0.1"}, addresses
     finally:
@@ -159,8 +179,8 @@ def test_no_path_leaves_the_site(site, tmp_path):
     ("/media/dot.png", "image/png"),
     ("/static/dot.svg", "image/svg+xml"),
 ])
-def test_content_types(preview, path, kind):
-    status, headers, body = raw_request(preview.port, path.encode())
+def test_content_types(shared_preview, path, kind):
+    status, headers, body = raw_request(shared_preview.port, path.encode())
     assert status == 200, path
     assert headers["content-type"] == kind
     assert headers["x-content-type-options"] == "nosniff"
@@ -315,6 +335,32 @@ def test_an_unexpected_error_in_a_rebuild_keeps_the_preview_alive(site):
     assert not preview.state.problems
 
 
+def caught_up_event(preview) -> threading.Event:
+    """Set when the watcher's first idle moment has looked for missed saves and rebuilt what it had to."""
+    done = threading.Event()
+    catch_up = preview.watcher.catch_up
+
+    def catching_up() -> None:
+        try:
+            catch_up()
+        finally:
+            done.set()
+
+    preview.watcher.catch_up = catching_up
+    return done
+
+
+def wait_until_every_input_is_trusted(root: Path, within: float = 30) -> None:
+    """Until no input file's status is younger than manifest.RACY_NS (a younger one is not trusted, so the
+    catch-up would count the file as saved whatever happened to it)."""
+    from site_gen.manifest import read_inputs  # noqa: PLC0415
+
+    deadline = time.monotonic() + within
+    while any(status is None for status, _ in read_inputs(root, {}).values()):
+        assert time.monotonic() < deadline, "input files still too young to trust"
+        time.sleep(0.05)
+
+
 def test_the_collector_waits_for_the_watcher_to_be_idle(site):
     """Tabs are told to reload before the cycle collector runs (it would first walk every object the
     rebuild made); once the watcher is idle it collects, and the collector is on again."""
@@ -329,10 +375,11 @@ def test_the_collector_waits_for_the_watcher_to_be_idle(site):
     preview.watcher.collect()
     collector_on_at_reload = []
     preview.reload_tabs = lambda: collector_on_at_reload.append(gc.isenabled())
+    caught_up = caught_up_event(preview)
     watcher = threading.Thread(target=preview.watcher.watch, daemon=True)
     watcher.start()
     try:
-        time.sleep(1.5)  # the watcher is live and has caught up
+        assert caught_up.wait(120), "the watcher never caught up"  # it is live, and has caught up
         path = site.root / "content/events/launch.md"
         path.write_text(path.read_text().replace("2026-01-04T07:50", "2026-01-04T06:50"))  # reorders: from memory
         deadline = time.monotonic() + 30
@@ -350,9 +397,10 @@ def test_the_collector_waits_for_the_watcher_to_be_idle(site):
         gc.enable()
 
 
-def test_only_loopback_names_are_answered(preview):
+def test_only_loopback_names_are_answered(shared_preview):
     """DNS rebinding: a web page whose own name comes to resolve to 127.0.0.1 could read the preview,
     drafts included, through the visitor's browser; its requests name that site in the Host header."""
+    preview = shared_preview
     port = str(preview.port).encode()
     for host in (b"127.0.0.1", b"localhost", b"[::1]", b"timeline.localhost", b"LOCALHOST", b"localhost."):
         status, _, body = raw_request(preview.port, b"/events/launch/", host=host + b":" + port)
@@ -396,11 +444,11 @@ def test_catching_up_builds_again_only_what_was_saved_while_the_watcher_started(
 
     path = site.root / "content/events/launch.md"
     original = path.read_text()
-    time.sleep(2.1)  # statuses younger than 2 s are not trusted (manifest.RACY_NS): every file would count
+    wait_until_every_input_is_trusted(site.root)  # else every file would count as saved
     for case in ("untouched", "saved", "put back", "first build failed"):
         if case != "untouched":
             path.write_text(original)  # as it was before the last case
-            time.sleep(2.1)
+            wait_until_every_input_is_trusted(site.root)
         preview = PreviewState(Project(site.root), "127.0.0.1", 0, out=io.StringIO())
         preview.watcher.inputs = read_inputs(site.root, {})  # as run() does, before the first build
         if case == "first build failed":
@@ -419,13 +467,14 @@ def test_catching_up_builds_again_only_what_was_saved_while_the_watcher_started(
             path.write_text(original.replace("The launch.", "The launch, caught up."))
         if case == "put back":
             path.write_text(original)
+        caught_up = caught_up_event(preview)
         watcher = threading.Thread(target=preview.watcher.watch, daemon=True)
         watcher.start()
         try:
-            deadline = time.monotonic() + 10
-            while not looked and time.monotonic() < deadline:
-                time.sleep(0.01)
-            time.sleep(0.5)  # a rebuild, if any, is over
+            # The first idle moment looks, and rebuilds if it must: wait for that to be over (however
+            # loaded the machine), then half a second more, in which no other rebuild may start.
+            assert caught_up.wait(120), f"the watcher never caught up ({case})"
+            time.sleep(0.5)
             assert looked == [1]
             assert rebuilt == {"untouched": [], "saved": [{str(path)}], "put back": [{str(path)}],
                                "first build failed": [set()]}[case], case
