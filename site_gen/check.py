@@ -111,12 +111,14 @@ def source_warnings(event: Event, line: Lines) -> list[Problem]:
         found.append(Problem(event.file, line(event.file, "sources"), "sources",
                              f"only weak sources ({kinds}): the page says \"Only secondary sources\"; cite the "
                              "original report or statement if you can"))
-    elif not any(source.kind == "article" for source in sources):
+    # A database (the CNS record, for example) is a first-hand record of the facts it holds, and is
+    # cited as a whole, revised as it goes: it needs no press report beside it, and has no date of its own.
+    elif not any(source.kind in ("article", "database") for source in sources):
         kinds = ", ".join(sorted({source.kind for source in sources}))
         found.append(Problem(event.file, line(event.file, "sources"), "sources",
                              f"no article-level source: no press report at its own address (kinds: {kinds})"))
     for index, source in enumerate(sources):
-        if source.date is None:
+        if source.date is None and source.kind != "database":
             found.append(Problem(event.file, line(event.file, "sources", index), f"sources[{index}].date",
                                  f"source {source.publisher!r} has no date"))
     return found

@@ -7,6 +7,8 @@ from test_build import files_of
 ARTICLE = {"publisher": "KBS World", "title": "A report", "url": "https://example.com/report", "date": "2026-01-04"}
 HOME_PAGE = {"publisher": "Some Paper", "title": "A report", "url": "https://paper.example/", "date": "2026-01-04"}
 AGGREGATOR = {**ARTICLE, "publisher": "allthe.news", "url": "https://allthe.example/a", "kind": "aggregator"}
+DATABASE = {"publisher": "CNS", "title": "A missile test database", "url": "https://db.example/tests",
+            "kind": "database"}
 OFFICIAL = {**ARTICLE, "publisher": "JCS", "url": "https://jcs.example/release", "kind": "official"}
 
 
@@ -60,6 +62,8 @@ def test_usage_errors_exit_2(project):
 def test_warnings_name_file_and_line(project):
     weak = project.event("weak", sources=[HOME_PAGE, AGGREGATOR], title="Aggregators say so")
     official = project.event("official", sources=[OFFICIAL], title="JCS release", date="2026-01-05")
+    # a database alone is enough, and is cited without a date: no warning for it
+    project.event("recorded", sources=[{**DATABASE}], title="A launch in the record", date="2026-01-08")
     no_date = {key: value for key, value in ARTICLE.items() if key != "date"}
     undated = project.event("undated", sources=[ARTICLE, {**no_date, "title": "Another"}],
                             title="A third thing", date="2026-01-06")
@@ -85,7 +89,7 @@ def test_warnings_name_file_and_line(project):
         f"content/events/weak.md:{line_of(weak, 'sources:')}: warning: sources: only weak sources (aggregator, "
         "homepage): the page says \"Only secondary sources\"; cite the original report or statement if you can",
     ]
-    assert result.stdout.endswith("Checked 6 events: the site builds; 5 warning(s).\n")
+    assert result.stdout.endswith("Checked 7 events: the site builds; 5 warning(s).\n")
 
 
 def test_strict_makes_warnings_errors(project):
