@@ -383,7 +383,7 @@ def test_a_merge_keeps_the_editors_text_and_layout_and_their_translations_curren
     assert [f["what"] for f in ko_front["figures"]] == [
         "사거리", "정점고도", "비행거리, 2발 중 1번째", "정점고도, 2발 중 1번째", "비행거리, 2발 중 2번째",
         "정점고도, 2발 중 2번째", "발사 수"]
-    assert len(ko_front["sources"]) == 3 and '  - {what: "비행거리, 2발 중 1번째", note: 화성-11마형}' in ko
+    assert len(ko_front["sources"]) == 3 and '  - {what: "비행거리, 2발 중 1번째", by: CNS 북한 미사일 시험 데이터베이스, note: 화성-11마형}' in ko
     ja_front, _ = split((root / "content/events/2026-01-04-editors-launch.ja.md").read_text(encoding="utf-8"))
     assert ja_front["translated_from"] == "0123456789ab" and len(ja_front["figures"]) == 7
     # a second run changes nothing

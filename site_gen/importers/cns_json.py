@@ -126,11 +126,11 @@ WORDS = {
            "landing": {"sea-of-japan": "the East Sea (Sea of Japan)", "yellow-sea": "the Yellow Sea (West Sea)",
                        "pacific-ocean": "the Pacific Ocean", "north-korea": "land in North Korea",
                        "na": "not applicable", "unknown": "unknown"}},
-    "ko": {"distance": "비행거리", "apogee": "정점고도", "count": "발사 수",
+    "ko": {"distance": "비행거리", "apogee": "정점고도", "count": "발사 수", "database": "CNS 북한 미사일 시험 데이터베이스",
            "outcomes": {"success": "성공", "failure": "실패", "unknown": "결과 미상"},
            "landing": {"sea-of-japan": "동해", "yellow-sea": "서해(황해)", "pacific-ocean": "태평양",
                        "north-korea": "북한 내륙", "na": "해당 없음", "unknown": "미상"}},
-    "ja": {"distance": "飛行距離", "apogee": "最高高度", "count": "発射数",
+    "ja": {"distance": "飛行距離", "apogee": "最高高度", "count": "発射数", "database": "CNS北朝鮮ミサイル実験データベース",
            "outcomes": {"success": "成功", "failure": "失敗", "unknown": "結果不明"},
            "landing": {"sea-of-japan": "日本海", "yellow-sea": "黄海", "pacific-ocean": "太平洋",
                        "north-korea": "北朝鮮の陸地", "na": "該当なし", "unknown": "不明"}},
@@ -305,13 +305,13 @@ class Launch:
                 if lang == "en":
                     items.append({"what": measure, "value": _whole(value), "unit": "km", "by": DATABASE, **note})
                 else:
-                    items.append({"what": measure, **note})
+                    items.append({"what": measure, "by": w["database"], **note})
         if lang == "en":
             noun = "rocket" if self.rocket else "missile"
             items.append({"what": f"{noun}s launched", "value": n, "unit": noun + "s" * (n != 1), "by": DATABASE,
                           **note})
         else:
-            items.append({"what": w["count"], "unit": "발" if lang == "ko" else "発", **note})
+            items.append({"what": w["count"], "unit": "발" if lang == "ko" else "発", "by": w["database"], **note})
         return items
 
     @staticmethod
