@@ -6,6 +6,7 @@
     python bench/benchmark.py --hugo --events 1000 10000  # paired cold builds against Hugo (bench extra)
     python bench/benchmark.py --events 1000 --languages   # each size in one language, then in three
     python bench/benchmark.py --startup --events 1000     # start-up: `--help` and a no-change build
+    python bench/benchmark.py --bundled --languages       # also this repository's own site, in its three languages
 
 Each size gets a deterministic corpus (bench/corpus.py). Every build runs `site-gen build` in a
 fresh process, as a user would; a cold build has neither output/ nor .cache/ from an earlier one; "peak memory" is the largest resident set of the build and of
@@ -68,9 +69,17 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench(events: int, runs: int, reload: bool, where: str | None, languages: bool = False) -> dict:
+def bench(events: int, runs: int, reload: bool, where: str | None, languages: bool = False,
+          bundled: bool = False) -> dict:
+    """One row of the table: a corpus of `events`, or (`bundled`) a copy of this repository's own site."""
     with tempfile.TemporaryDirectory(dir=where) as tmp:
-        folder = make_corpus(Path(tmp) / "site", events, languages=languages)
+        if bundled:  # the checkout's site.yaml, content and templates; never its output/ or .cache/
+            folder = Path(tmp) / "site"
+            shutil.copytree(REPO, folder, ignore=shutil.ignore_patterns(".git", ".venv", "output", ".cache", "bench",
+                                                                          "tests", "*.egg-info", "__pycache__"))
+            events = len(entries(folder))
+        else:
+            folder = make_corpus(Path(tmp) / "site", events, languages=languages)
         cold, no_change, body, date, peaks = [], [], [], [], []
         for run in range(runs):
             shutil.rmtree(folder / "output", ignore_errors=True)
@@ -158,6 +167,8 @@ def main() -> None:
                         help="instead, compare cold builds with Hugo's on the same work (bench/hugo_compare.py)")
     parser.add_argument("--languages", action="store_true",
                         help="each size twice: in one language, then in three (half the events translated)")
+    parser.add_argument("--bundled", action="store_true",
+                        help="also this repository's own site (its events in every language of site.yaml)")
     parser.add_argument("--startup", action="store_true",
                         help="instead, time `site-gen --help` and a no-change build, and list what they import")
     args = parser.parse_args()
@@ -170,9 +181,11 @@ def main() -> None:
               f" preview, {kind} edit: save-to-reload ms (rebuild ms) |" for kind in KINDS if args.reload))
     print("|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.languages else "")
           + ("---:|" * len(KINDS) if args.reload else ""))
-    for events, languages in [(n, three) for n in args.events for three in ((False, True) if args.languages else (False,))]:
-        r = bench(events, args.runs, args.reload, args.dir, languages)
-        line = (f"| {r['events']:,} |" + ((" 3 |" if languages else " 1 |") if args.languages else "")
+    rows = [(n, three, False) for n in args.events for three in ((False, True) if args.languages else (False,))]
+    for events, languages, bundled in rows + ([(0, True, True)] if args.bundled else []):
+        r = bench(events, args.runs, args.reload, args.dir, languages, bundled)
+        line = (f"| {'bundled site, ' if bundled else ''}{r['events']:,} |"
+                + ((" 3 |" if languages else " 1 |") if args.languages else "")
                 + f" {r['cold']:.2f} | {r['no_change']:.2f} | {r['edit_body']:.2f} | "
                 f"{r['edit_date']:.2f} | {r['peak_mb']:.0f} | {r['output_mb']:.0f} ({r['files']:,}) | "
                 f"{r['index_kb']:.0f} |")

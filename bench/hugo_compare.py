@@ -18,6 +18,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+import yaml
 import time
 from pathlib import Path
 
@@ -51,6 +53,12 @@ def make_sites(events: int, where: Path) -> tuple[Path, Path]:
                          ("to_sitegen.py", [str(where), str(REPO)])):
         subprocess.run([sys.executable, str(HERE / "hugo" / script), *args], check=True,
                        stdout=subprocess.DEVNULL)
+    # Hugo's site is in one language: so is site-gen's, for the same work (the checkout's site.yaml adds
+    # Korean and Japanese, which would triple site-gen's pages; bench/benchmark.py --languages times those).
+    config = where / "sitegen" / "site.yaml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings.pop("languages", None)
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return where / "hugofull", where / "sitegen"
 
 
