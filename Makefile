@@ -49,6 +49,6 @@ clean:
 # tests/test_catalogs.py fails until they are translated.
 LOCALE := site_gen/locale
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel -q extract -F babel.cfg --sort-by-file --project site-gen --msgid-bugs-address "" \
+	$(BIN)/pybabel -q extract -F $(LOCALE)/babel.cfg --sort-by-file --project site-gen --msgid-bugs-address "" \
 	  --copyright-holder "site-gen contributors" -o $(LOCALE)/messages.pot .
 	$(BIN)/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete

@@ -92,7 +92,7 @@ def _new_environment(templates: Path, language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks as one line, as babel.cfg extracts them
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks as one line, as site_gen/locale/babel.cfg extracts them
     env.install_gettext_translations(i18n.translations(language), newstyle=True)
     # Dates, numbers and code-worded strings follow i18n.current(), which each drawing sets (make_drawer).
     env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,

@@ -24,7 +24,7 @@ PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sd]|\{[A-Za-z_]\w*\}")
 def extracted(tmp_path_factory) -> Catalog:
     """The interface's strings as pybabel extracts them now, with the project's own babel.cfg."""
     out = tmp_path_factory.mktemp("messages") / "messages.pot"
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(out),
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "site_gen/locale/babel.cfg"), "-o", str(out),
                                 str(ROOT)])
     with out.open("rb") as file:
         return read_po(file)

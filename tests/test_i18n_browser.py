@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
-import shutil
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import REPO, QuietHandler, SiteProject
+from conftest import QuietHandler, SiteProject
+from test_html_valid import nu_errors
 from test_i18n import make_site
 from test_reader import AXE, WCAG, axe_violations, visible_cards
 
-VNU = REPO / ".cache/npm/node_modules/vnu-jar/build/dist/vnu.jar"
 # One page of each kind (the event pages: one translated, one not).
 KINDS = ["index.html", "chronological/index.html", "events/launch/index.html", "events/talks/index.html",
          "years/index.html", "years/2026/index.html", "categories/index.html", "categories/provocation/index.html",
@@ -110,14 +107,4 @@ def test_axe_finds_no_violation_in_every_page_kind(browser, site, prefix, path, 
 
 
 def test_nu_checker_finds_no_error_in_every_page_kind(built):
-    assert VNU.is_file(), f"{VNU} is missing: run `make test` (it installs vnu-jar from npm)"
-    java = shutil.which("java")
-    assert java, "Java is missing: install default-jre-headless (make test does)"
-    pages = [str(built / prefix / path) for prefix in ("ko/", "ja/") for path in KINDS]
-    result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
-                            capture_output=True, text=True, timeout=600)
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [f"{m.get('url', '').rsplit('/output/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
-    assert errors == []
-    assert result.returncode == 0
+    assert nu_errors([str(built / prefix / path) for prefix in ("ko/", "ja/") for path in KINDS]) == []
