@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from . import content
 from .content import RawEntry, line_of
 from .files import translation_sources  # noqa: F401 - part of this module's interface (the build lists translations here)
-from .model import EventEntry, ExportedEvent, PageEntry, SiteConfig
+from .model import EventEntry, ExportedEvent, PageEntry, SiteConfig, control_character_problem
 from .problems import Problem
 from .timeline import Event, Page, Timeline, make_timeline
 from .translations import translation_parts, words_digest
@@ -85,7 +85,7 @@ def _text_problem(raw: RawEntry, loc: tuple, value) -> Problem | None:
         return _problem(raw, loc, f"must be text (got {type(value).__name__})")
     if not value.strip():
         return _problem(raw, loc, "must not be empty (leave the field out to keep the original's words)")
-    return None
+    return _problem(raw, loc, found) if (found := control_character_problem(value)) else None
 
 
 def check_translation(raw: RawEntry, lang: str, original: RawEntry, is_page: bool) -> tuple[Translation | None, list[Problem]]:

@@ -10,9 +10,10 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import i18n, parallel
+from .compiled import TranslatingEnvironment
 from .dates import date_text, short_date, when_texts, year_text
 from .kinds import TERM_KINDS, tag_name
 from .languages import all_languages, language_name, prefix_of
@@ -29,17 +30,20 @@ from .timeline import (Event, Timeline, claims_in_order, group_by_month, last_up
 SHARED_FOLDERS = ("static/", "media/", "schema/")
 
 
-def link_maker(page_path: str, base_url: str, absolute: bool, lang_prefix: str = "") -> Callable[[str], str]:
+def link_maker(page_path: str, base_url: str, absolute: bool, lang_prefix: str = "",
+               root: str | None = None) -> Callable[[str], str]:
     """`url('/events/x/')` as seen from `page_path`.
 
     Links are relative, so the site works at a domain root, under a sub-path (GitHub project pages)
     and opened from disk; folder links name their index.html, which file:// needs. On a page in another
     language (under `lang_prefix`/), a site path leads to that language's page; `url.root(path)` to
-    the path at the site root (`url.root('ko/events/x/')`, the language switch).
+    the path at the site root (`url.root('ko/events/x/')`, the language switch). `root`: the way back to
+    the site root to write instead of the page's own (a card drawn for pages at any depth, CARD_ROOT).
     """
     base_path = urlsplit(base_url).path or "/"
     # Every target is a site path, so the way back to the site root is the same for all of them.
-    root = base_path if absolute else "../" * page_path.count("/")
+    if root is None:
+        root = base_path if absolute else "../" * page_path.count("/")
     prefix = root + lang_prefix + "/" if lang_prefix else root
 
     def link(start: str, path: str, fragment: str) -> str:
@@ -54,7 +58,13 @@ def link_maker(page_path: str, base_url: str, absolute: bool, lang_prefix: str =
 
     url.root = lambda target: link(root, target.partition("#")[0].lstrip("/"), target.partition("#")[2])
     url.prefix = prefix  # pages with the same way back to the root can share drawn fragments
+    url.way_back, url.absolute = root, absolute
     return url
+
+
+# Stands for the way back to the site root in a drawn card; NUL, which no card's text can hold (YAML, where
+# every word of a card comes from, allows no NUL), so replacing it touches nothing else.
+CARD_ROOT = "\0"
 
 
 def css_string(text: str) -> str:
@@ -83,7 +93,7 @@ def term_name(term) -> str:
 
 
 def _new_environment(templates: Path, language: str) -> jinja2.Environment:
-    env = jinja2.Environment(  # auto_reload: an edited template is compiled again on its next use
+    env = TranslatingEnvironment(  # auto_reload: an edited template is compiled again on its next use
         loader=jinja2.FileSystemLoader(templates),
         extensions=["jinja2.ext.i18n"],  # every string a reader sees goes through _() / {% trans %}
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -94,6 +104,7 @@ def _new_environment(templates: Path, language: str) -> jinja2.Environment:
     )
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks as one line, as site_gen/locale/babel.cfg extracts them
     env.install_gettext_translations(i18n.translations(language), newstyle=True)
+    env.translate = i18n.translations(language).gettext  # strings with nothing to fill in: at compile time
     # Dates, numbers and code-worded strings follow i18n.current(), which each drawing sets (make_drawer).
     env.globals.update(group_by_month=group_by_month, month_chart=month_chart, event_map=event_map,
                        places=places, json_ld=json_ld, overview=overview, when_texts=when_texts,
@@ -176,7 +187,7 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
     config = timeline.config
     base_url = config.base_url
     templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
-    cards: dict[tuple, Markup] = {}
+    cards: dict[tuple, str] = {}  # drawn with CARD_ROOT (card())
     macros: dict[str, Macros] = {}
 
     def template(name: str) -> jinja2.Template:
@@ -204,14 +215,16 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
         return macros[url.prefix]
 
     def card(event: Event, heading: str, url, here: frozenset = frozenset()) -> Markup:
-        # An event's card is the same on every list page at the same depth whose thread links stay on
-        # the page (`here`, the ids shown) for the same events: draw it once for each.
+        # An event's card is the same on every list page whose thread links stay on the page (`here`, the
+        # ids shown) for the same events, but for the way back to the site root in its links: it is drawn
+        # once with CARD_ROOT in that place, and each page puts its own in (escaped, as url() is).
         on_page = tuple(other.id in here for other in card_links(event))
-        key = (event.id, heading, url.prefix, on_page)
+        key = (event.id, heading, url.absolute, on_page)
         if key not in cards:
-            cards[key] = Markup(template("card.html").render(
-                site=config, event=event, heading=heading, url=url, here=here, macros=macros_for(url)))
-        return cards[key]
+            any_depth = link_maker("", default.base_url, url.absolute, prefix, root=CARD_ROOT)
+            cards[key] = str(template("card.html").render(
+                site=config, event=event, heading=heading, url=any_depth, here=here, macros=macros_for(any_depth)))
+        return Markup(cards[key].replace(CARD_ROOT, escape(url.way_back)))
 
     shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
 

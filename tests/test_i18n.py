@@ -226,6 +226,20 @@ def test_a_translation_longer_than_its_original_is_refused(project):
     assert "launch.ja.md:5: sources[1]: the original has 1 sources, this gives 2" in result.stderr
 
 
+def test_a_translation_holding_a_control_character_is_refused_with_its_line(project):
+    # As in the originals (model.CONTROL): XML cannot carry one, and drawn cards rely on there being none.
+    make_site(project)
+    path = project.root / "content/events/launch.ja.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: 北朝鮮が", 'title: "\\0北朝鮮が').replace("を発射\n", 'を発射"\n', 1)
+                    .replace("reviewed: false\n", 'reviewed: false\nlocation: {note: "a\\x01b"}\n'),
+                    encoding="utf-8")
+    result = project.run("build")
+    assert result.returncode == 1
+    assert "launch.ja.md:6: title: holds the control character U+0000" in result.stderr
+    assert "launch.ja.md:5: location.note: holds the control character U+0001" in result.stderr
+
+
 def test_a_shorter_list_falls_back_to_the_originals_items(project):
     make_site(project)
     launch = project.root / "content/events/launch.md"
