@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bisect import insort
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import groupby
 
 from babel.numbers import format_decimal
@@ -136,8 +137,13 @@ def number_text(value: float | int) -> str:
     """1000 -> "1,000"; 358.5 -> "358.5" (a whole float loses its ".0"), in the language being drawn."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    return _number_text(value, i18n.locale_name(i18n.current()))
+
+
+@lru_cache(maxsize=1 << 14, typed=True)  # a figure's value is worded on its page, its cards, the search and exports
+def _number_text(value: float | int, locale: str) -> str:
     # Every digit as written (no rounding to three places); the locale's separators.
-    return format_decimal(value, locale=i18n.locale_name(i18n.current()), decimal_quantization=False)
+    return format_decimal(value, locale=locale, decimal_quantization=False)
 
 
 def figure_spread(figures: list) -> str | None:
