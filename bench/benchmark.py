@@ -4,6 +4,7 @@
     python bench/benchmark.py --events 1000 --reload      # also the preview's save-to-reload latency
     python bench/benchmark.py --dir /dev/shm              # the corpus in memory: no disk in the figures
     python bench/benchmark.py --hugo --events 1000 10000  # paired cold builds against Hugo (bench extra)
+    python bench/benchmark.py --hugo --languages          # ... and site-gen in three languages in each pair
     python bench/benchmark.py --events 1000 --languages   # each size in one language, then in three
     python bench/benchmark.py --startup --events 1000     # start-up: `--help` and a no-change build
     python bench/benchmark.py --bundled --languages       # also this repository's own site, in its three languages
@@ -166,7 +167,8 @@ def main() -> None:
     parser.add_argument("--hugo", action="store_true",
                         help="instead, compare cold builds with Hugo's on the same work (bench/hugo_compare.py)")
     parser.add_argument("--languages", action="store_true",
-                        help="each size twice: in one language, then in three (half the events translated)")
+                        help="each size twice: in one language, then in three (half the events translated); "
+                             "with --hugo, site-gen in three languages too in each pair")
     parser.add_argument("--bundled", action="store_true",
                         help="also this repository's own site (its events in every language of site.yaml)")
     parser.add_argument("--startup", action="store_true",
@@ -175,7 +177,7 @@ def main() -> None:
     if args.startup:
         return startup(args.events, args.runs, args.dir)
     if args.hugo:
-        return hugo_compare.report(args.events, args.runs, args.dir)
+        return hugo_compare.report(args.events, args.runs, args.dir, args.languages)
     print("| events |" + (" languages |" if args.languages else "") + " cold build s | no-change rebuild s | one body edited s | one date changed s | "
           "peak memory MB | output MB (files) | index KB |" + "".join(
               f" preview, {kind} edit: save-to-reload ms (rebuild ms) |" for kind in KINDS if args.reload))
