@@ -245,10 +245,10 @@ class Builder:
                     fresh[source.shown] = (text_digest, parsed_memo[(source.shown, text_digest)])
                     continue
             new.append((source.path, source.shown, text))
-        if self.jobs > 1 and len(new) >= parallel.PARALLEL_FROM and not translations:  # (the workers check entries)
+        if self.jobs > 1 and len(new) >= parallel.PARALLEL_FROM:
             # The workers read the files (again, from the page cache): no copy of the texts is held here.
             for shown, text_digest, parsed, checked, html in parallel.prepare(
-                    [(path, shown) for path, shown, _ in new], trusted_html, self.jobs):
+                    [(path, shown) for path, shown, _ in new], trusted_html, self.jobs, entries=not translations):
                 fresh[shown] = (text_digest, parsed)
                 if checked is not None:
                     self.cache.checked[parsed.raw.key] = checked

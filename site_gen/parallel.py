@@ -41,27 +41,29 @@ def _ranges(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(i, i + step) for i in range(0, count, step)]
 
 
-def prepare(files: list[tuple[str, str]], trusted_html: bool, jobs: int) -> list[tuple]:
+def prepare(files: list[tuple[str, str]], trusted_html: bool, jobs: int, entries: bool = True) -> list[tuple]:
     """Read, parse, field-check and convert many files (path, shown) in forked workers: for each,
-    (shown, digest of its text, Parsed, checks' result or None, HTML or None)."""
-    parts = forked_map(_prepare, _ranges(len(files), jobs), jobs, (trusted_html, files))
+    (shown, digest of its text, Parsed, checks' result or None, HTML or None). Translations
+    (`entries` false) are read and converted only: they are checked against their originals later."""
+    parts = forked_map(_prepare, _ranges(len(files), jobs), jobs, (trusted_html, files, entries))
     return [result for part in parts for result in part]
 
 
 def _prepare(bounds: tuple[int, int]) -> list[tuple]:
     """In a worker: files parsed, their fields checked and their bodies converted (HTML None when a body
     cannot be: the build reports that, with its line, when it converts it again)."""
-    trusted_html, files = _SHARED
+    trusted_html, files, entries = _SHARED
     to_html = MarkdownRenderer(trusted_html=trusted_html)
     results = []
     for path, shown in files[bounds[0]:bounds[1]]:
         digest, parsed = read_and_parse(path, shown)
         checked = html = None
         if parsed.raw is not None:
-            checked = validate.check_event(parsed.raw)
             html, error = convert(to_html, parsed.raw.body)
             html = None if error else html
-            parsed = replace(parsed, raw=validate.slimmed(parsed.raw))  # its fields are in `checked`
+            if entries:
+                checked = validate.check_event(parsed.raw)
+                parsed = replace(parsed, raw=validate.slimmed(parsed.raw))  # its fields are in `checked`
         results.append((shown, digest, parsed, checked, html))
     return results
 
