@@ -19,6 +19,23 @@ from .outputs.search import search_index
 from .timeline import Event, Timeline, last_updated, latest_first
 
 
+class Ids:
+    """The ids of some events (a list page's `here`: links to them stay on the page), as a set made when
+    first asked: after an edit that moves an event the preview lists every page again, 10,000 events'
+    worth of term pages, and draws only the few the browser asks for."""
+
+    __slots__ = ("_events", "_ids")
+
+    def __init__(self, events):
+        self._events = events
+        self._ids: frozenset[str] | None = None
+
+    def __contains__(self, event_id: str) -> bool:
+        if self._ids is None:
+            self._ids = frozenset(event.id for event in self._events)
+        return event_id in self._ids
+
+
 class PageSpec:
     """One output file drawn by a template: where it goes, which template, with what. Read-only once made.
 
@@ -149,7 +166,7 @@ def term_pages(kind: TermKind, timeline: Timeline, every: tuple[Event, ...]) -> 
         for number, chunk in enumerate(chunks, start=1):
             specs.append(PageSpec(pager[number - 1], "term.html",
                                   {"term": term, "events": chunk, "page_number": number,
-                                   "here": frozenset(e.id for e in chunk),
+                                   "here": Ids(chunk),
                                    "pager": ["/" + p.removesuffix("index.html") for p in pager]},
                                   partial(listed, chunk),
                                   shape=f"{len(term.events)} events, page {number} of {len(pager)}"))

@@ -214,7 +214,7 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
             macros[url.prefix] = Macros(url)
         return macros[url.prefix]
 
-    def card(event: Event, heading: str, url, here: frozenset = frozenset()) -> Markup:
+    def card(event: Event, heading: str, url, here=frozenset()) -> Markup:
         # An event's card is the same on every list page whose thread links stay on the page (`here`, the
         # ids shown) for the same events, but for the way back to the site root in its links: it is drawn
         # once with CARD_ROOT in that place, and each page puts its own in (escaped, as url() is).

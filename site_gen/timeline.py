@@ -31,6 +31,7 @@ class Event:
     linked: tuple[Event, ...] = ()
     _sort: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its sort key): see sort_key
     _flags: tuple = field(default=(None, ()), init=False, repr=False)  # (entry, its flags): see flags
+    _latest: tuple = field(default=(None, None), init=False, repr=False)  # (entry, its latest day): see latest_day
     # In another language's timeline (languages.localized): the language its words are in when they are
     # the original's ("" when in the page's), the same for its body, its translation, and the name its
     # fingerprint keys go by (render.Fingerprints): "<lang>:<id>".
@@ -66,6 +67,17 @@ class Event:
         if self._sort[0] is not self.entry:
             self._sort = (self.entry, (*self.entry.date.sort_key(), self.id))
         return self._sort[1]
+
+    @property
+    def latest_day(self) -> tuple[int, int, int] | None:
+        """(year, month, day) of the latest day this entry names, its own or a source's (last_updated);
+        worked out once per entry: the preview redraws the index after every edit."""
+        if self._latest[0] is not self.entry:
+            entry = self.entry
+            days = [(d.year, d.month, d.day) for d in (entry.end_date or entry.date, *(s.date for s in entry.sources))
+                    if d is not None and d.day]
+            self._latest = (entry, max(days) if days else None)
+        return self._latest[1]
 
     @property
     def only_weak_sources(self) -> bool:
@@ -188,10 +200,8 @@ def latest_first(events: list[Event]) -> list[Event]:
 def last_updated(events: list[Event]):
     """The date the timeline is current to: the latest day of any event or source. Taken from the
     content, so a build stays byte-identical whatever the clock says."""
-    days = [d for e in events for d in (e.entry.end_date or e.entry.date, *(s.date for s in e.entry.sources))
-            if d is not None and d.day]
-    latest = max(days, key=lambda d: d.first_day) if days else None
-    return latest and EventDate(latest.year, latest.month, latest.day)  # the day: times are no news here
+    latest = max((day for e in events if (day := e.latest_day) is not None), default=None)
+    return latest and EventDate(*latest)  # the day: times are no news here
 
 
 def link_chains(events: list[Event]) -> None:
