@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 from .kinds import TERM_KINDS, TermKind
 from .model import EventEntry
-from .outputs.calendar import calendar
 from .outputs.exports import event_schema, events_csv, events_json, timelinejs
 from .outputs.feeds import atom, feed_files, json_feed
 from .outputs.search import search_index
@@ -200,8 +199,15 @@ def feeds(timeline: Timeline, every: tuple[Event, ...]) -> list[PageSpec]:
     return specs
 
 
+def _calendar(timeline: Timeline) -> bytes:
+    # Imported here: icalendar takes ~40 ms to import, which every build paid before forking, and only
+    # the one process that draws the file needs it.
+    from .outputs.calendar import calendar  # noqa: PLC0415
+    return calendar(timeline)
+
+
 def data_files(timeline: Timeline, every: tuple[Event, ...]) -> list[PageSpec]:
-    return [PageSpec("data/events.ics", "", deps=every, make=lambda: calendar(timeline)),
+    return [PageSpec("data/events.ics", "", deps=every, make=lambda: _calendar(timeline)),
             PageSpec("data/events.json", "", deps=every, bodies=every, make=lambda: events_json(timeline)),
             PageSpec("data/events.csv", "", deps=every, bodies=every,  # it has a body column
                      make=lambda: events_csv(timeline)),
