@@ -20,6 +20,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import content, languages, parallel, quick, validate
@@ -80,6 +81,7 @@ class Builder:
         self.warnings: list[Problem] = []  # the last load's (stale translations)
         self.translations: dict[tuple[str, str, str], languages.Translation] = {}  # (lang, kind, id) ->
         self.translation_files: dict[str, Parsed] = {}  # the last load's translations, parsed, by file
+        self._meanwhile = None  # what this process does while forked workers read (load)
 
     def load(self) -> tuple[Timeline, str, dict[str, tuple[bytes, bytes]]]:
         """config → read → validate → convert → timeline; raise BuildError with every problem found.
@@ -91,6 +93,8 @@ class Builder:
         self.last = None  # until this load succeeds
         self.cache.start()
         config = load_config(project, self.base_url)
+        # While workers read the entries, this process compiles the templates it will fork drawers from.
+        self._meanwhile = partial(self.renderer.compile_templates, tuple(config.languages))
         event_files, problems = self.read_folder(project.events_dir, config.trusted_html)
         page_files, page_problems = self.read_folder(project.pages_dir, config.trusted_html)
         valid_events, found = validate.validate_events([p.raw for p in event_files], config, project.content_dir,
@@ -247,8 +251,10 @@ class Builder:
             new.append((source.path, source.shown, text))
         if self.jobs > 1 and len(new) >= parallel.PARALLEL_FROM:
             # The workers read the files (again, from the page cache): no copy of the texts is held here.
+            meanwhile, self._meanwhile = self._meanwhile, None
             for shown, text_digest, parsed, checked, html in parallel.prepare(
-                    [(path, shown) for path, shown, _ in new], trusted_html, self.jobs, entries=not translations):
+                    [(path, shown) for path, shown, _ in new], trusted_html, self.jobs, entries=not translations,
+                    meanwhile=meanwhile):
                 fresh[shown] = (text_digest, parsed)
                 if checked is not None:
                     self.cache.checked[parsed.raw.key] = checked

@@ -25,13 +25,17 @@ FRESH_FROM = 2000
 _SHARED: tuple | None = None  # what forked workers read (copied into them by fork, never pickled)
 
 
-def forked_map(function, items: list, jobs: int, shared: tuple) -> list:
-    """`function` over `items` in `jobs` forked processes, which inherit `shared` as _SHARED."""
+def forked_map(function, items: list, jobs: int, shared: tuple, meanwhile=None) -> list:
+    """`function` over `items` in `jobs` forked processes, which inherit `shared` as _SHARED; this
+    process runs `meanwhile()` (if given) while they work."""
     global _SHARED
     _SHARED = shared
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(function, items, chunksize=1)
+            result = pool.map_async(function, items, chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            return result.get()
     finally:
         _SHARED = None
 
@@ -41,11 +45,13 @@ def _ranges(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(i, i + step) for i in range(0, count, step)]
 
 
-def prepare(files: list[tuple[str, str]], trusted_html: bool, jobs: int, entries: bool = True) -> list[tuple]:
+def prepare(files: list[tuple[str, str]], trusted_html: bool, jobs: int, entries: bool = True,
+            meanwhile=None) -> list[tuple]:
     """Read, parse, field-check and convert many files (path, shown) in forked workers: for each,
     (shown, digest of its text, Parsed, checks' result or None, HTML or None). Translations
-    (`entries` false) are read and converted only: they are checked against their originals later."""
-    parts = forked_map(_prepare, _ranges(len(files), jobs), jobs, (trusted_html, files, entries))
+    (`entries` false) are read and converted only: they are checked against their originals later.
+    `meanwhile`: what this process does while it waits for them."""
+    parts = forked_map(_prepare, _ranges(len(files), jobs), jobs, (trusted_html, files, entries), meanwhile)
     return [result for part in parts for result in part]
 
 
@@ -112,7 +118,7 @@ def draw_into(renderer, timeline, specs: list[PageSpec], staging: Path, jobs: in
     worth_forking = len(specs) >= PARALLEL_FROM or (len(heavy) > 1 and len(timeline.events) >= PARALLEL_FROM)
     if jobs <= 1 or not worth_forking:
         return renderer.draw_all(timeline, specs, "", partial(put, staging))
-    renderer.compile_templates()
+    renderer.compile_templates(tuple(timeline.languages))
     heavy_bounds = [(i, i + 1) for i in range(len(heavy))]
     shared = (renderer, timeline, specs, staging)
     if len(timeline.events) < FRESH_FROM:
@@ -138,7 +144,7 @@ def draw_and_discard(renderer, timeline, specs: list[PageSpec], extra_head: str,
     found. The preview checks its first build so, then draws each page again when it is asked for."""
     if jobs <= 1 or len(specs) < PARALLEL_FROM:
         return renderer.draw_all(timeline, specs, extra_head, _discard)
-    renderer.compile_templates()
+    renderer.compile_templates(tuple(timeline.languages))
     parts = forked_map(_draw_and_discard, _ranges(len(specs), jobs), jobs, (renderer, timeline, specs, extra_head))
     return [problem for part in parts for problem in part]
 
