@@ -95,7 +95,10 @@ class Builder:
         config = load_config(project, self.base_url)
         # While workers read the entries, this process compiles the templates it will fork drawers from.
         self._meanwhile = partial(self.renderer.compile_templates, tuple(config.languages))
-        event_files, problems = self.read_folder(project.events_dir, config.trusted_html)
+        try:
+            event_files, problems = self.read_folder(project.events_dir, config.trusted_html)
+        finally:
+            self._meanwhile = None  # used there or not at all
         page_files, page_problems = self.read_folder(project.pages_dir, config.trusted_html)
         valid_events, found = validate.validate_events([p.raw for p in event_files], config, project.content_dir,
                                                        self.drafts, self.cache.checked, self.cache.checked.used)

@@ -27,17 +27,29 @@ class TranslatingEnvironment(jinja2.Environment):
 
     def _parse(self, source, name, filename):
         tree = super()._parse(source, name, filename)
-        if self.translate is None:
+        if self.translate is None or _rebinds_gettext(tree):
             return tree
         return _Fold(self.translate).visit(tree)
 
 
+def _rebinds_gettext(tree: nodes.Template) -> bool:
+    """Whether the template names something else `_` or `gettext` (a set, a loop, a macro's parameter)."""
+    return any(name.name in _GETTEXT_NAMES and name.ctx in ("store", "param") for name in tree.find_all(nodes.Name))
+
+
 class _Fold(NodeTransformer):
+    """Folds only a translation written out on its own (`{{ _("x") }}`, `{% trans %}`): inside a longer
+    expression (`_("x") ~ ":"`) Jinja's own constant folding would join it as plain text, and escape it."""
+
     def __init__(self, translate: Callable[[str], str]):
         self.translate = translate
 
-    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+    def visit_Output(self, node: nodes.Output) -> nodes.Node:
         node = self.generic_visit(node)
+        node.nodes = [self._folded(child) if isinstance(child, nodes.Call) else child for child in node.nodes]
+        return node
+
+    def _folded(self, node: nodes.Call) -> nodes.Node:
         if not (isinstance(node.node, nodes.Name) and node.node.name in _GETTEXT_NAMES and len(node.args) == 1
                 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
                 and not node.kwargs and node.dyn_args is None and node.dyn_kwargs is None):

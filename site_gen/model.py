@@ -104,8 +104,8 @@ class Strict(BaseModel):
         if isinstance(value, str):
             if CONTROL.search(value):
                 raise ValueError(control_character_problem(value))
-        elif isinstance(value, list):
-            for text in value:
+        elif isinstance(value, (list, dict)):  # a dict's keys and values: tag names in the config
+            for text in (*value, *value.values()) if isinstance(value, dict) else value:
                 if isinstance(text, str) and CONTROL.search(text):
                     raise ValueError(control_character_problem(text))
         return value

@@ -30,9 +30,19 @@ class Ids:
         self._ids: frozenset[str] | None = None
 
     def __contains__(self, event_id: str) -> bool:
+        return event_id in self.ids
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def ids(self) -> frozenset[str]:
         if self._ids is None:
             self._ids = frozenset(event.id for event in self._events)
-        return event_id in self._ids
+        return self._ids
 
 
 class PageSpec:

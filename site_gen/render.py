@@ -188,7 +188,7 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
     base_url = config.base_url
     templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
     cards: dict[tuple, str] = {}  # drawn with CARD_ROOT (card())
-    macros: dict[str, Macros] = {}
+    macros: dict[tuple, Macros] = {}
 
     def template(name: str) -> jinja2.Template:
         if name not in templates:
@@ -210,9 +210,10 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
             return getattr(self.module, name)
 
     def macros_for(url) -> Macros:
-        if url.prefix not in macros:
-            macros[url.prefix] = Macros(url)
-        return macros[url.prefix]
+        key = (url.prefix, url.absolute)  # a card's url has the same prefix with absolute links or not
+        if key not in macros:
+            macros[key] = Macros(url)
+        return macros[key]
 
     def card(event: Event, heading: str, url, here=frozenset()) -> Markup:
         # An event's card is the same on every list page whose thread links stay on the page (`here`, the

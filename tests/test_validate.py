@@ -1,6 +1,7 @@
 """Every kind of bad input gives file:line: field: message, all problems at once, exit 1, output untouched."""
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -225,3 +226,14 @@ URL_BITS = st.sampled_from(["http", "https", "HTTP", "ftp", ":", "//", "/", "?",
                  st.text(max_size=20).map(lambda s: "https://" + s)))
 def test_the_url_shortcut_accepts_only_what_urlsplit_accepts(value):
     assert _url_problem(_http_url, value) == _url_problem(_http_url_by_urlsplit, value)
+
+
+def test_a_control_character_in_a_config_mapping_is_refused():
+    # Tag names are a mapping (name -> words): its values are checked as every other text is.
+    import yaml  # noqa: PLC0415
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from site_gen.model import SiteConfig  # noqa: PLC0415
+    settings = yaml.safe_load((Path(__file__).resolve().parent.parent / "site.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(ValidationError, match="holds the control character U\\+0000"):
+        SiteConfig.model_validate({**settings, "tags": {"icbm": "I\x00CBM"}})
