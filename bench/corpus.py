@@ -86,11 +86,13 @@ NATIVE = {"ko": "미사일 발사 사거리 성명 국방부 제재 정상회담
           "ja": "ミサイル 発射 射程 声明 防衛省 制裁 首脳会談 同盟 訓練 報告 分析 弾道 巡航 極超音速".split()}
 
 
-def translation(rng: random.Random, lang: str, digest: str) -> str:
+def translation(rng: random.Random, lang: str, digest: str, claims: bool = True) -> str:
+    """A translation of title, summary, body (and, with `claims`, the first claim) in words of `lang`."""
     def words(count: int) -> str:
         return " ".join(rng.choice(NATIVE[lang]) for _ in range(count))
     return "\n".join(["---", f'translated_from: "{digest}"', "machine_assisted: true", "reviewed: false",
-                      f"title: {words(6)}", f"summary: {words(20)}", "claims:", f"  - {{text: {words(8)}}}",
+                      f"title: {words(6)}", f"summary: {words(20)}",
+                      *(["claims:", f"  - {{text: {words(8)}}}"] if claims else []),
                       "---", "", words(60), "", "## " + words(3), "", words(80), ""])
 
 

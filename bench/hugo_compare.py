@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from corpus import NATIVE, original_digest  # noqa: E402
+from corpus import original_digest, translation  # noqa: E402
 
 
 def hugo_binary() -> str:
@@ -78,13 +78,9 @@ def translate_half(events: Path) -> None:
     for index, path in enumerate(sorted(events.glob("*.md"))):
         if index % 2:
             continue
-        text = path.read_text(encoding="utf-8")
-        for lang in ("ko", "ja"):
-            words = lambda count: " ".join(rng.choice(NATIVE[lang]) for _ in range(count))  # noqa: E731
-            path.with_suffix(f".{lang}.md").write_text("\n".join([
-                "---", f'translated_from: "{original_digest(text)}"', "machine_assisted: true", "reviewed: false",
-                f"title: {words(6)}", f"summary: {words(20)}", "---", "", words(60), "", "## " + words(3), "",
-                words(80), ""]), encoding="utf-8")
+        digest = original_digest(path.read_text(encoding="utf-8"))
+        for lang in ("ko", "ja"):  # the generated events have no claims to translate
+            path.with_suffix(f".{lang}.md").write_text(translation(rng, lang, digest, claims=False), encoding="utf-8")
 
 
 def cold(command: list[str], site: Path, *made: str) -> tuple[float, float, float]:

@@ -81,7 +81,6 @@ class Builder:
         self.warnings: list[Problem] = []  # the last load's (stale translations)
         self.translations: dict[tuple[str, str, str], languages.Translation] = {}  # (lang, kind, id) ->
         self.translation_files: dict[str, Parsed] = {}  # the last load's translations, parsed, by file
-        self._meanwhile = None  # what this process does while forked workers read (load)
 
     def load(self) -> tuple[Timeline, str, dict[str, tuple[bytes, bytes]]]:
         """config → read → validate → convert → timeline; raise BuildError with every problem found.
@@ -94,11 +93,8 @@ class Builder:
         self.cache.start()
         config = load_config(project, self.base_url)
         # While workers read the entries, this process compiles the templates it will fork drawers from.
-        self._meanwhile = partial(self.renderer.compile_templates, tuple(config.languages))
-        try:
-            event_files, problems = self.read_folder(project.events_dir, config.trusted_html)
-        finally:
-            self._meanwhile = None  # used there or not at all
+        event_files, problems = self.read_folder(project.events_dir, config.trusted_html, meanwhile=partial(
+            self.renderer.compile_templates, tuple(config.languages)))
         page_files, page_problems = self.read_folder(project.pages_dir, config.trusted_html)
         valid_events, found = validate.validate_events([p.raw for p in event_files], config, project.content_dir,
                                                        self.drafts, self.cache.checked, self.cache.checked.used)
@@ -196,17 +192,18 @@ class Builder:
             validate.event_id_of(p.raw) == target and p.raw.front.get("draft") is True
             for p in self.read_folder(folder, False)[0])
 
-    def read_folder(self, folder: Path, trusted_html: bool, translations: bool = False) -> tuple[list[Parsed], list[Problem]]:
+    def read_folder(self, folder: Path, trusted_html: bool, translations: bool = False,
+                    meanwhile=None) -> tuple[list[Parsed], list[Problem]]:
         """Every content file in `folder` (with `translations`, every translation instead): parsed, or the
         problem that stopped it. A file whose status is unchanged since it was last read is not read
         again; when many must be read (a cold build), forked workers read, parse, check and convert them
-        (parallel.prepare)."""
+        (parallel.prepare), and this process runs `meanwhile()` while they do."""
         looked_at = time.time_ns()
         if translations:
             sources = languages.translation_sources(folder, self.project.root)
         else:
             sources = content.list_files(folder, self.project.root)
-        fresh = self._read_changed(sources, trusted_html, translations)
+        fresh = self._read_changed(sources, trusted_html, translations, meanwhile)
         seen, parsed_memo = self.cache.seen, self.cache.parsed
         found: list[Parsed] = []
         problems: list[Problem] = []
@@ -234,7 +231,8 @@ class Builder:
                 found.append(parsed)
         return found, problems
 
-    def _read_changed(self, sources: list[content.SourceFile], trusted_html: bool, translations: bool = False) -> dict:
+    def _read_changed(self, sources: list[content.SourceFile], trusted_html: bool, translations: bool = False,
+                      meanwhile=None) -> dict:
         """file -> (digest of its text, Parsed) for the files not known by their status; the text is read
         only to see whether it is one parsed before."""
         parsed_memo = self.cache.parsed
@@ -254,7 +252,6 @@ class Builder:
             new.append((source.path, source.shown, text))
         if self.jobs > 1 and len(new) >= parallel.PARALLEL_FROM:
             # The workers read the files (again, from the page cache): no copy of the texts is held here.
-            meanwhile, self._meanwhile = self._meanwhile, None
             for shown, text_digest, parsed, checked, html in parallel.prepare(
                     [(path, shown) for path, shown, _ in new], trusted_html, self.jobs, entries=not translations,
                     meanwhile=meanwhile):

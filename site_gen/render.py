@@ -188,6 +188,8 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
     base_url = config.base_url
     templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
     cards: dict[tuple, str] = {}  # drawn with CARD_ROOT (card())
+    any_depth = {absolute: link_maker("", default.base_url, absolute, timeline.prefix, root=CARD_ROOT)
+                 for absolute in (False, True)}  # the url() cards are drawn with
     macros: dict[tuple, Macros] = {}
 
     def template(name: str) -> jinja2.Template:
@@ -222,9 +224,9 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
         on_page = tuple(other.id in here for other in card_links(event))
         key = (event.id, heading, url.absolute, on_page)
         if key not in cards:
-            any_depth = link_maker("", default.base_url, url.absolute, prefix, root=CARD_ROOT)
+            card_url = any_depth[url.absolute]
             cards[key] = str(template("card.html").render(
-                site=config, event=event, heading=heading, url=any_depth, here=here, macros=macros_for(any_depth)))
+                site=config, event=event, heading=heading, url=card_url, here=here, macros=macros_for(card_url)))
         return Markup(cards[key].replace(CARD_ROOT, escape(url.way_back)))
 
     shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
