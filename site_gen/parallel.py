@@ -97,10 +97,11 @@ def _worker_drawer(renderer, timeline, extra_head: str):
     return _DRAWER[1]
 
 
-def _draw_range(bounds: tuple[int, int]) -> list:
+def _draw_range(bounds: tuple[int, int], alone: bool = False) -> list:
+    """`alone`: in a fresh process drawing one heavy page, which keeps no card (no later page would use it)."""
     renderer, timeline, specs, staging = _SHARED
-    return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging),
-                             _worker_drawer(renderer, timeline, ""))
+    draw = renderer.drawer(timeline, "", keep_cards=False) if alone else _worker_drawer(renderer, timeline, "")
+    return renderer.draw_all(timeline, specs[bounds[0]:bounds[1]], "", partial(put, staging), draw)
 
 
 def draw_into(renderer, timeline, specs: list[PageSpec], staging: Path, jobs: int) -> list:
@@ -132,7 +133,7 @@ def draw_into(renderer, timeline, specs: list[PageSpec], staging: Path, jobs: in
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, maxtasksperchild=1) as fresh, context.Pool(jobs) as reused:
-            heavy_parts = fresh.map_async(_draw_range, heavy_bounds, chunksize=1)
+            heavy_parts = fresh.map_async(partial(_draw_range, alone=True), heavy_bounds, chunksize=1)
             page_parts = reused.map_async(_draw_range, page_bounds, chunksize=1)
             return [problem for part in heavy_parts.get() + page_parts.get() for problem in part]
     finally:

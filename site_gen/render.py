@@ -163,9 +163,10 @@ class Deferred:
 
 
 def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "",
-                language: str = i18n.SOURCE_LANGUAGE) -> Callable[[PageSpec], bytes]:
+                language: str = i18n.SOURCE_LANGUAGE, keep_cards: bool = True) -> Callable[[PageSpec], bytes]:
     """A function that draws one page, in the language its spec says (PageSpec.lang; `language` for the
-    default language's pages), each language with its own environment (its interface catalog)."""
+    default language's pages), each language with its own environment (its interface catalog).
+    `keep_cards`: keep each drawn card for the next page that lists it (language_drawer)."""
     drawers: dict[str, Callable[[PageSpec], bytes]] = {}
     templates = Path(env.loader.searchpath[0])
 
@@ -174,16 +175,18 @@ def make_drawer(env: jinja2.Environment, timeline: Timeline, extra_head: str = "
             local = timeline.languages[spec.lang] if spec.lang else timeline
             code = spec.lang or language
             drawers[spec.lang] = language_drawer(env if code == language else make_environment(templates, code),
-                                                 local, timeline.config, extra_head, code)
+                                                 local, timeline.config, extra_head, code, keep_cards)
         return drawers[spec.lang](spec)
 
     return draw
 
 
-def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteConfig,
-                    extra_head: str = "", language: str = i18n.SOURCE_LANGUAGE) -> Callable[[PageSpec], bytes]:
+def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteConfig, extra_head: str = "",
+                    language: str = i18n.SOURCE_LANGUAGE, keep_cards: bool = True) -> Callable[[PageSpec], bytes]:
     """Draws the pages of one language's timeline; it shares drawn cards, and the macros, between them.
-    `default` is the default language's config: the links to a page in every language come from it."""
+    `default` is the default language's config: the links to a page in every language come from it.
+    Without `keep_cards`, for a process that draws one page listing every event, each card is let go once
+    in the page: kept, 10,000 cards were 21 MB that no other page would use."""
     config = timeline.config
     base_url = config.base_url
     templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
@@ -223,11 +226,14 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
         # once with CARD_ROOT in that place, and each page puts its own in (escaped, as url() is).
         on_page = tuple(other.id in here for other in card_links(event))
         key = (event.id, heading, url.absolute, on_page)
-        if key not in cards:
+        drawn = cards.get(key)
+        if drawn is None:
             card_url = any_depth[url.absolute]
-            cards[key] = str(template("card.html").render(
+            drawn = str(template("card.html").render(
                 site=config, event=event, heading=heading, url=card_url, here=here, macros=macros_for(card_url)))
-        return Markup(cards[key].replace(CARD_ROOT, escape(url.way_back)))
+            if keep_cards:
+                cards[key] = drawn
+        return Markup(drawn.replace(CARD_ROOT, escape(url.way_back)))
 
     shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}
 
@@ -252,9 +258,11 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
                           "absolute": default.base_url + (folders[code] + "/" if folders[code] else "") + shown}
                          for code in codes] if len(codes) > 1 and not spec.absolute_links else []
             # (a page with absolute links, the 404, is served at any address and exists once: no alternates)
-            return template(spec.template).render({
+            # Each piece encoded as it comes: the page is never one str as well (a list of 10,000 events holds
+            # characters outside Latin-1, two bytes each in a str, 21 MB where its UTF-8 is 11).
+            return b"".join(piece.encode("utf-8") for piece in template(spec.template).generate({
                 **shared, **spec.context, "url": url, "macros": macros_for(url), "canonical": base_url + shown,
-                "page_path": spec.path, "absolute": absolute, "languages": languages}).encode("utf-8")
+                "page_path": spec.path, "absolute": absolute, "languages": languages}))
 
     return draw
 
@@ -287,8 +295,8 @@ class Renderer:
                 except Exception:  # noqa: BLE001, S112 - reported when drawn
                     continue
 
-    def drawer(self, timeline: Timeline, extra_head: str = "") -> Callable[[PageSpec], bytes]:
-        return make_drawer(self.env, timeline, extra_head, self.language)
+    def drawer(self, timeline: Timeline, extra_head: str = "", keep_cards: bool = True) -> Callable[[PageSpec], bytes]:
+        return make_drawer(self.env, timeline, extra_head, self.language, keep_cards)
 
     def draw_all(self, timeline: Timeline, specs: list[PageSpec], extra_head: str,
                  keep: Callable[[str, bytes], None], draw: Callable[[PageSpec], bytes] | None = None) -> list[Problem]:
