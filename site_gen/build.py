@@ -34,7 +34,6 @@ from .problems import BuildError, Problem
 from .project import CONFIG_FILE, Project, load_config  # noqa: F401 - imported from here by others
 from .render import Fingerprints, Renderer
 from .timeline import Event, Page, Timeline, make_timeline
-from .translations import words_digest
 from .write import MARKER, check_output_folder, staged, write_files
 
 
@@ -93,9 +92,10 @@ class Builder:
         self.cache.start()
         config = load_config(project, self.base_url)
         # While workers read the entries, this process compiles the templates it will fork drawers from.
+        has_languages = bool(config.languages)
         event_files, problems = self.read_folder(project.events_dir, config.trusted_html, meanwhile=partial(
-            self.renderer.compile_templates, tuple(config.languages)))
-        page_files, page_problems = self.read_folder(project.pages_dir, config.trusted_html)
+            self.renderer.compile_templates, tuple(config.languages)), keep_words=has_languages)
+        page_files, page_problems = self.read_folder(project.pages_dir, config.trusted_html, keep_words=has_languages)
         valid_events, found = validate.validate_events([p.raw for p in event_files], config, project.content_dir,
                                                        self.drafts, self.cache.checked, self.cache.checked.used)
         valid_pages, found_in_pages = validate.validate_pages([p.raw for p in page_files])
@@ -182,7 +182,7 @@ class Builder:
                 original = (pages if is_page else events)[target]
                 raw = parsed[translation.file].raw
                 self.warnings.append(languages.stale_warning(
-                    translation, original.file, words_digest(original.full_front(), original.body),
+                    translation, original.file, languages.original_words(original).digest,
                     content.line_of(raw, ("translated_from",))))
         return page_words
 
@@ -193,17 +193,18 @@ class Builder:
             for p in self.read_folder(folder, False)[0])
 
     def read_folder(self, folder: Path, trusted_html: bool, translations: bool = False,
-                    meanwhile=None) -> tuple[list[Parsed], list[Problem]]:
+                    meanwhile=None, keep_words: bool = False) -> tuple[list[Parsed], list[Problem]]:
         """Every content file in `folder` (with `translations`, every translation instead): parsed, or the
         problem that stopped it. A file whose status is unchanged since it was last read is not read
         again; when many must be read (a cold build), forked workers read, parse, check and convert them
-        (parallel.prepare), and this process runs `meanwhile()` while they do."""
+        (parallel.prepare), and this process runs `meanwhile()` while they do. `keep_words`: translations
+        will be checked against these entries (validate.slimmed)."""
         looked_at = time.time_ns()
         if translations:
             sources = languages.translation_sources(folder, self.project.root)
         else:
             sources = content.list_files(folder, self.project.root)
-        fresh = self._read_changed(sources, trusted_html, translations, meanwhile)
+        fresh = self._read_changed(sources, trusted_html, translations, meanwhile, keep_words)
         seen, parsed_memo = self.cache.seen, self.cache.parsed
         found: list[Parsed] = []
         problems: list[Problem] = []
@@ -232,7 +233,7 @@ class Builder:
         return found, problems
 
     def _read_changed(self, sources: list[content.SourceFile], trusted_html: bool, translations: bool = False,
-                      meanwhile=None) -> dict:
+                      meanwhile=None, keep_words: bool = False) -> dict:
         """file -> (digest of its text, Parsed) for the files not known by their status; the text is read
         only to see whether it is one parsed before."""
         parsed_memo = self.cache.parsed
@@ -254,7 +255,7 @@ class Builder:
             # The workers read the files (again, from the page cache): no copy of the texts is held here.
             for shown, text_digest, parsed, checked, html in parallel.prepare(
                     [(path, shown) for path, shown, _ in new], trusted_html, self.jobs, entries=not translations,
-                    meanwhile=meanwhile):
+                    meanwhile=meanwhile, keep_words=keep_words):
                 fresh[shown] = (text_digest, parsed)
                 if checked is not None:
                     self.cache.checked[parsed.raw.key] = checked

@@ -47,6 +47,7 @@ class RawEntry:
     front_line: int = 2  # file line of the YAML's first line (after the opening '---')
     complete: bool = True  # False once `front` is cut down to a few fields (validate.slimmed)
     key: bytes = b""  # a digest of the file's name and text: what its checks are remembered by
+    words: Any = None  # translations.WordsVersion of a slimmed original, for checking its translations
 
     def __post_init__(self):
         if not self.key:

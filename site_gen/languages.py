@@ -18,14 +18,13 @@ from .files import translation_sources  # noqa: F401 - part of this module's int
 from .model import EventEntry, ExportedEvent, PageEntry, SiteConfig, control_character_problem
 from .problems import Problem
 from .timeline import Event, Page, Timeline, make_timeline
-from .translations import translation_parts, words_digest
+from .translations import LISTS, WordsVersion, translation_parts, words_version
 
 META = ("translated_from", "machine_assisted", "reviewed")
 # The words a translation may give, and in items of which lists (claims, figures, sources) or mappings.
 EVENT_WORDS = {"title": None, "summary": None, "location": ("name", "note"), "claims": ("text", "by", "note"),
                "figures": ("what", "unit", "by", "note"), "sources": ("note",)}
 PAGE_WORDS = {"title": None, "summary": None}
-LISTS = ("claims", "figures", "sources")
 ITEM_FACTS = {"location": ("lat", "lon"), "claims": ("status", "disputed_by", "quote"),
               "figures": ("value", "approximate"), "sources": ("publisher", "title", "url", "date", "kind",
                                                                "archived_url", "checked")}
@@ -90,11 +89,11 @@ def _text_problem(raw: RawEntry, loc: tuple, value) -> Problem | None:
 
 def check_translation(raw: RawEntry, lang: str, original: RawEntry, is_page: bool) -> tuple[Translation | None, list[Problem]]:
     """A translation checked against its original (every problem, each at its line), and whether it is
-    current. The original's words are read from its full front matter (a cold build may hold it slimmed)."""
+    current."""
     front = raw.front
     allowed = PAGE_WORDS if is_page else EVENT_WORDS
     facts = set(PageEntry.model_fields if is_page else ExportedEvent.model_fields)  # url too
-    original_front = original.full_front()
+    original_words_now = original_words(original)
     problems = []
     for name in front:
         if name not in META and name not in allowed:
@@ -113,15 +112,21 @@ def check_translation(raw: RawEntry, lang: str, original: RawEntry, is_page: boo
         if name in front and (problem := _text_problem(raw, (name,), front[name])):
             problems.append(problem)
     if not is_page:
-        problems += _item_problems(raw, front, original_front)
+        problems += _item_problems(raw, front, original_words_now.counts)
     if problems:
         return None, problems
     words = {name: front[name] for name in allowed if name in front}
     return Translation(raw.file, lang, words, raw.body, digest, front.get("machine_assisted", False),
-                       front.get("reviewed", False), digest == words_digest(original_front, original.body)), []
+                       front.get("reviewed", False), digest == original_words_now.digest), []
 
 
-def _item_problems(raw: RawEntry, front: dict, original: dict) -> list[Problem]:
+def original_words(original: RawEntry) -> WordsVersion:
+    """The original's words_version: kept with it when its front matter was slimmed (a cold build's
+    entries, and the build cache's), else read from its full front matter."""
+    return original.words or words_version(original.full_front(), original.body)
+
+
+def _item_problems(raw: RawEntry, front: dict, counts: tuple[int, ...]) -> list[Problem]:
     problems = []
     location = front.get("location")
     if location is not None:
@@ -129,14 +134,13 @@ def _item_problems(raw: RawEntry, front: dict, original: dict) -> list[Problem]:
             problems.append(_problem(raw, ("location",), "must be a mapping (name:, note:)"))
         else:
             problems += _mapping_problems(raw, ("location",), location, EVENT_WORDS["location"], ITEM_FACTS["location"])
-    for name in LISTS:
+    for name, count in zip(LISTS, counts):
         items = front.get(name)
         if items is None:
             continue
         if not isinstance(items, list):
             problems.append(_problem(raw, (name,), f"must be a list, in the order of the original's {name}"))
             continue
-        count = len(original.get(name) or [])
         if len(items) > count:
             problems.append(_problem(raw, (name, count), f"the original has {count} {name}, this gives {len(items)}: "
                                      "a translation adds nothing (same number and order; {} for nothing to say)"))

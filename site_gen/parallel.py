@@ -46,19 +46,20 @@ def _ranges(count: int, jobs: int) -> list[tuple[int, int]]:
 
 
 def prepare(files: list[tuple[str, str]], trusted_html: bool, jobs: int, entries: bool = True,
-            meanwhile=None) -> list[tuple]:
+            meanwhile=None, keep_words: bool = False) -> list[tuple]:
     """Read, parse, field-check and convert many files (path, shown) in forked workers: for each,
     (shown, digest of its text, Parsed, checks' result or None, HTML or None). Translations
     (`entries` false) are read and converted only: they are checked against their originals later.
-    `meanwhile`: what this process does while it waits for them."""
-    parts = forked_map(_prepare, _ranges(len(files), jobs), jobs, (trusted_html, files, entries), meanwhile)
+    `meanwhile`: what this process does while it waits for them. `keep_words`: see validate.slimmed."""
+    parts = forked_map(_prepare, _ranges(len(files), jobs), jobs, (trusted_html, files, entries, keep_words),
+                       meanwhile)
     return [result for part in parts for result in part]
 
 
 def _prepare(bounds: tuple[int, int]) -> list[tuple]:
     """In a worker: files parsed, their fields checked and their bodies converted (HTML None when a body
     cannot be: the build reports that, with its line, when it converts it again)."""
-    trusted_html, files, entries = _SHARED
+    trusted_html, files, entries, keep_words = _SHARED
     to_html = MarkdownRenderer(trusted_html=trusted_html)
     results = []
     for path, shown in files[bounds[0]:bounds[1]]:
@@ -69,7 +70,7 @@ def _prepare(bounds: tuple[int, int]) -> list[tuple]:
             html = None if error else html
             if entries:
                 checked = validate.check_event(parsed.raw)
-                parsed = replace(parsed, raw=validate.slimmed(parsed.raw))  # its fields are in `checked`
+                parsed = replace(parsed, raw=validate.slimmed(parsed.raw, keep_words))  # its fields are in `checked`
         results.append((shown, digest, parsed, checked, html))
     return results
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import NamedTuple
 
 # `<id>.<lang>.md`: ids never hold a dot, so a dotted name is never an entry of its own.
 TRANSLATION_NAME = re.compile(r"(?P<id>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)*)\.md")
@@ -45,6 +46,23 @@ def words(front: dict, body: str) -> dict:
         "figures": _items(front, "figures", ("what", "unit", "by", "note")),
         "sources": _items(front, "sources", ("note",)),
     }
+
+
+# The lists whose items a translation gives in the original's order, one for one.
+LISTS = ("claims", "figures", "sources")
+
+
+class WordsVersion(NamedTuple):
+    """What a translation is checked against: the original's words_digest, and how many items each of its
+    LISTS has. validate.slimmed keeps it, so checking 10,000 translations reads no original's YAML again."""
+
+    digest: str
+    counts: tuple[int, ...]  # in the order of LISTS
+
+
+def words_version(front: dict, body: str) -> WordsVersion:
+    return WordsVersion(words_digest(front, body),
+                        tuple(len(items) if isinstance(items := front.get(name), list) else 0 for name in LISTS))
 
 
 def words_digest(front: dict, body: str) -> str:

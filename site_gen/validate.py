@@ -13,6 +13,7 @@ from .content import RawEntry, display_path, leads_outside, line_of, outside_pro
 from .model import CONTROL, ID, EventEntry, PageEntry, SiteConfig, control_character_problem
 from .pages import URL_FOLDERS
 from .problems import Problem
+from .translations import words_version
 
 RESERVED_PATHS = URL_FOLDERS  # top-level URL folders the generator writes itself; a free page may not take one
 
@@ -129,9 +130,11 @@ def check_event(raw: RawEntry, checked: dict | None = None, used: set | None = N
 CROSS_FIELDS = ("id", "draft", "category", "actors", "responds_to", "image")
 
 
-def slimmed(raw: RawEntry) -> RawEntry:
+def slimmed(raw: RawEntry, keep_words: bool = False) -> RawEntry:
+    """`keep_words`: the site has other languages, whose translations are checked against this entry's
+    words (translations.words_version, kept so the check need not parse its YAML again)."""
     front = {name: raw.front[name] for name in CROSS_FIELDS if name in raw.front}
-    return replace(raw, front=front, complete=False)
+    return replace(raw, front=front, complete=False, words=words_version(raw.front, raw.body) if keep_words else None)
 
 
 def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path | None = None,

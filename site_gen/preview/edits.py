@@ -27,7 +27,7 @@ from ..build import Builder
 from ..entries import Parsed, digest, key, parse
 from ..pages import selected_by
 from ..timeline import Event, Timeline, make_timeline, moved_in_timeline
-from ..translations import translation_parts, words_digest
+from ..translations import translation_parts
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ class PreviewBuilder(Builder):
                 if not translation.current:
                     original = last.parsed[event.file].raw
                     self.warnings.append(languages.stale_warning(
-                        translation, original.file, words_digest(original.full_front(), original.body),
+                        translation, original.file, languages.original_words(original).digest,
                         content.line_of(item.raw, ("translated_from",))))
             before = last.event_keys.get(copy.key)
             if before is None or before[0] != front_key:
