@@ -190,7 +190,7 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
     config = timeline.config
     base_url = config.base_url
     templates: dict[str, jinja2.Template] = {}  # looked up once per drawing: an edit shows at the next
-    cards: dict[tuple, str] = {}  # drawn with CARD_ROOT (card())
+    cards: dict[tuple, bytes] = {}  # drawn with CARD_ROOT, UTF-8 (card())
     any_depth = {absolute: link_maker("", default.base_url, absolute, timeline.prefix, root=CARD_ROOT)
                  for absolute in (False, True)}  # the url() cards are drawn with
     macros: dict[tuple, Macros] = {}
@@ -226,13 +226,17 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
         # once with CARD_ROOT in that place, and each page puts its own in (escaped, as url() is).
         on_page = tuple(other.id in here for other in card_links(event))
         key = (event.id, heading, url.absolute, on_page)
-        drawn = cards.get(key)
-        if drawn is None:
+        kept = cards.get(key)
+        if kept is None:
             card_url = any_depth[url.absolute]
             drawn = str(template("card.html").render(
                 site=config, event=event, heading=heading, url=card_url, here=here, macros=macros_for(card_url)))
             if keep_cards:
-                cards[key] = drawn
+                # Kept as UTF-8: one curly quote makes a str two bytes a character, and a process drawing
+                # the term pages of 10,000 events keeps about 20,000 cards.
+                cards[key] = drawn.encode()
+        else:
+            drawn = kept.decode()
         return Markup(drawn.replace(CARD_ROOT, escape(url.way_back)))
 
     shared = {"site": config, "nav_pages": timeline.pages, "extra_head": extra_head, "card": card}

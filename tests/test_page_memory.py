@@ -1,7 +1,7 @@
 """A page listing every event is drawn without extra copies of itself (at 10,000 events the chronological
 page is 11 MB of UTF-8, and each copy of it as a str 21 MB, in the build's largest process): its list is
 included, not a macro's joined text; its pieces are encoded as they come; and a drawer for one heavy page
-keeps no card. tracemalloc counts what Python allocates, the same on any machine."""
+keeps no card (the others keep theirs as UTF-8). tracemalloc counts what Python allocates, the same on any machine."""
 from __future__ import annotations
 
 import sys
@@ -46,8 +46,10 @@ def test_the_chronological_page_is_drawn_without_a_copy_of_it_as_one_str(drawn):
     assert peak < 3.5 * size, f"drawing a {size:,}-byte page took {peak:,} bytes at its peak"
 
 
-def test_a_drawer_for_one_heavy_page_keeps_no_card(drawn):
+def test_a_drawer_for_one_heavy_page_keeps_no_card_and_others_keep_them_as_utf8(drawn):
     size, kept_without, _ = drawn(keep_cards=False)
     _, kept_with, _ = drawn(keep_cards=True)
-    assert kept_with > size  # the cards, kept as str: most of the page, at two bytes a character
+    # The cards are most of the page: kept as UTF-8, about its size (1.05 times, measured); kept as str,
+    # at two bytes a character once one curly quote is in a card, they were 1.99 times.
+    assert size / 2 < kept_with < 1.3 * size
     assert kept_without < size / 10
