@@ -4,13 +4,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .problems import Problem
 # Listing the files lives in files.py (a no-change build needs it without YAML); found here by the rest.
 from .files import SourceFile, display_path, leads_outside, list_files, outside_problem  # noqa: F401
+
+if TYPE_CHECKING:
+    from .translations import WordsVersion
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~6x faster
 
@@ -47,7 +50,9 @@ class RawEntry:
     front_line: int = 2  # file line of the YAML's first line (after the opening '---')
     complete: bool = True  # False once `front` is cut down to a few fields (validate.slimmed)
     key: bytes = b""  # a digest of the file's name and text: what its checks are remembered by
-    words: Any = None  # translations.WordsVersion of a slimmed original, for checking its translations
+    # Of a slimmed original, for checking its translations (validate.slimmed). Like `key`, it is made from the
+    # text: a copy made with dataclasses.replace and another front or body must not keep it.
+    words_version: WordsVersion | None = None
 
     def __post_init__(self):
         if not self.key:

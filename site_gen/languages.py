@@ -93,7 +93,7 @@ def check_translation(raw: RawEntry, lang: str, original: RawEntry, is_page: boo
     front = raw.front
     allowed = PAGE_WORDS if is_page else EVENT_WORDS
     facts = set(PageEntry.model_fields if is_page else ExportedEvent.model_fields)  # url too
-    original_words_now = original_words(original)
+    version = original_words(original)
     problems = []
     for name in front:
         if name not in META and name not in allowed:
@@ -112,18 +112,18 @@ def check_translation(raw: RawEntry, lang: str, original: RawEntry, is_page: boo
         if name in front and (problem := _text_problem(raw, (name,), front[name])):
             problems.append(problem)
     if not is_page:
-        problems += _item_problems(raw, front, original_words_now.counts)
+        problems += _item_problems(raw, front, version.counts)
     if problems:
         return None, problems
     words = {name: front[name] for name in allowed if name in front}
     return Translation(raw.file, lang, words, raw.body, digest, front.get("machine_assisted", False),
-                       front.get("reviewed", False), digest == original_words_now.digest), []
+                       front.get("reviewed", False), digest == version.digest), []
 
 
 def original_words(original: RawEntry) -> WordsVersion:
     """The original's words_version: kept with it when its front matter was slimmed (a cold build's
     entries, and the build cache's), else read from its full front matter."""
-    return original.words or words_version(original.full_front(), original.body)
+    return original.words_version or words_version(original.full_front(), original.body)
 
 
 def _item_problems(raw: RawEntry, front: dict, counts: tuple[int, ...]) -> list[Problem]:

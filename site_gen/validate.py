@@ -134,7 +134,8 @@ def slimmed(raw: RawEntry, keep_words: bool = False) -> RawEntry:
     """`keep_words`: the site has other languages, whose translations are checked against this entry's
     words (translations.words_version, kept so the check need not parse its YAML again)."""
     front = {name: raw.front[name] for name in CROSS_FIELDS if name in raw.front}
-    return replace(raw, front=front, complete=False, words=words_version(raw.front, raw.body) if keep_words else None)
+    return replace(raw, front=front, complete=False,
+                   words_version=words_version(raw.full_front(), raw.body) if keep_words else None)
 
 
 def validate_events(raws: list[RawEntry], config: SiteConfig, content_dir: Path | None = None,

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO, SITE_YAML, SiteProject
-from site_gen.translations import words_digest
+from site_gen.translations import translation_parts, words_digest
 
 LANGUAGES_YAML = """\
 language_name: English
@@ -364,8 +364,9 @@ def test_digests_come_from_the_full_front_matter_when_workers_slim_it(tmp_path):
 
     builder = Builder(Project(folder), jobs=2)
     builder.load()
-    originals = [parsed.raw for (shown, _), parsed in builder.cache.parsed.items() if shown.count(".") == 1]
-    assert len(originals) == PARALLEL_FROM + 10 and all(not raw.complete and raw.words for raw in originals)
+    originals = [parsed.raw for (shown, _), parsed in builder.cache.parsed.items()
+                 if shown.startswith("content/events/") and translation_parts(Path(shown).name) is None]
+    assert len(originals) == PARALLEL_FROM + 10 and all(not raw.complete and raw.words_version for raw in originals)
 
 
 def test_a_slimmed_originals_words_are_kept_so_its_translations_are_checked_without_its_yaml(project):
@@ -394,6 +395,20 @@ def test_a_slimmed_originals_words_are_kept_so_its_translations_are_checked_with
     _, problems = check_translation(longer, "ko", original, is_page=False)
     assert [p.message for p in problems] == ["the original has 1 claims, this gives 2: a translation adds nothing "
                                              "(same number and order; {} for nothing to say)"]
+
+
+def test_a_translation_under_a_folder_linking_out_is_refused_as_an_entry_is(project, tmp_path):
+    # Translations are listed by the entries' walk (files.list_files): one under a linked folder that leads
+    # out of content/events/ is refused, by name, as an entry there is; os.walk once skipped it unsaid.
+    make_site(project)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project.root / "content/events/launch.ko.md").rename(elsewhere / "launch.ko.md")
+    (project.root / "content/events/more").symlink_to(elsewhere, target_is_directory=True)
+    result = project.run("build")
+    assert result.returncode == 1
+    assert "content/events/more/launch.ko.md:1: a symbolic link that leads outside content/events/: refused" \
+        in result.stderr
 
 
 def test_a_drafts_translation_waits_with_it(project):
