@@ -107,5 +107,6 @@ def display_path(path: Path, project: Path) -> str:
 
 def translation_sources(folder: Path, project: Path) -> list[SourceFile]:
     """Every `<id>.<lang>.md` under `folder`, sorted by the path shown (list_files, which lists entries,
-    skips them): at 20,000 translations, os.walk with a pathlib stat and link check per file took 1.7 s."""
+    skips them): for 10,000 translations, os.walk with a pathlib stat and link check per file took
+    1.0-1.1 s, this 0.19-0.38 s."""
     return list_files(folder, project, translations=True)

@@ -26,7 +26,7 @@ def drawn(tmp_path_factory):
     spec = next(spec for spec in page_specs(timeline) if spec.path == "chronological/index.html")
     builder.renderer.drawer(timeline, "")(spec)  # what every drawing remembers (dates, numbers) made first
 
-    def measure(keep_cards: bool) -> tuple[int, int, int]:
+    def measure(keep_cards: bool) -> tuple[bytes, int, int]:
         draw = builder.renderer.drawer(timeline, "", keep_cards=keep_cards)
         tracemalloc.start()
         try:
@@ -34,21 +34,24 @@ def drawn(tmp_path_factory):
             kept, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
-        return len(page), kept - len(page), peak
+        return page, kept - len(page), peak
     return measure
 
 
 def test_the_chronological_page_is_drawn_without_a_copy_of_it_as_one_str(drawn):
     # Measured at 300 events: 2.7 times the page's bytes at the peak (its pieces as bytes, and their join);
     # a macro's joined list made it 6.0, one str of the page before encoding 5.0.
-    size, _, peak = drawn(keep_cards=False)
+    page, _, peak = drawn(keep_cards=False)
+    size = len(page)
     assert size > 200_000
     assert peak < 3.5 * size, f"drawing a {size:,}-byte page took {peak:,} bytes at its peak"
 
 
 def test_a_drawer_for_one_heavy_page_keeps_no_card_and_others_keep_them_as_utf8(drawn):
-    size, kept_without, _ = drawn(keep_cards=False)
+    page, kept_without, _ = drawn(keep_cards=False)
     _, kept_with, _ = drawn(keep_cards=True)
+    size = len(page)
+    assert max(page.decode()) > "\xff"  # a character outside Latin-1: as a str, two bytes a character or more
     # The cards are most of the page: kept as UTF-8, about its size (1.05 times, measured); kept as str,
     # at two bytes a character once one curly quote is in a card, they were 1.99 times.
     assert size / 2 < kept_with < 1.3 * size
